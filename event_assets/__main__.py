@@ -1,0 +1,40 @@
+"""The headless command line: `python -m event_assets run [--domain NAME]`, `... home`.
+
+`run` processes whatever is in `$EVENT_ASSETS_DATA_DIR/landing/`: ingests new files, materializes
+the days they affect and everything downstream, runs every check and prints a summary. It exits
+with 1 when a run or an error-severity check fails, and 2 on a configuration problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from event_assets.core.warehouse import ConfigError, export_settings, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m event_assets", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="ingest new files, materialize, check, summarize")
+    run.add_argument("--domain", help="only this domain (default: every domain)")
+    commands.add_parser("home", help="print the Dagster instance folder (created if missing)")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        export_settings(settings)
+        if args.command == "home":
+            from event_assets.core.instance import ensure_dagster_home
+
+            print(ensure_dagster_home(settings))
+            return 0
+        from event_assets.core.summary import run_and_summarize
+
+        return run_and_summarize(settings, args.domain)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Machinery shared by every domain: warehouse access, landing files, ingestion, checks, dbt."""

@@ -1,0 +1,80 @@
+"""The dbt project as Dagster assets: one `@dbt_assets` definition per domain.
+
+Models live in `dbt_project/models/<domain>/`; each model's asset key is its table name and its
+group is its domain folder, so the UI shows the same names analysts query. dbt data tests become
+asset checks through dagster-dbt (severity `error` -> blocking). dbt unit tests are run by the test
+suite, not on every materialization.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import sys
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from event_assets.core.warehouse import WAREHOUSE_POOL, export_settings, load_settings
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def prepare_dbt_project() -> Path:
+    """Write dbt's manifest (`dbt parse`), which the asset definitions are built from."""
+    export_settings(load_settings())
+    dbt_project.preparer.prepare(dbt_project)
+    return dbt_project.manifest_path
+
+
+def manifest_path() -> Path:
+    """The manifest, parsed first if it is missing (a fresh clone)."""
+    if not dbt_project.manifest_path.exists():
+        prepare_dbt_project()
+    return dbt_project.manifest_path
+
+
+class EventAssetsTranslator(DagsterDbtTranslator):
+    """Asset key = table name (models and sources alike); group = the model's domain folder."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey(dbt_resource_props["name"])
+        return dg.AssetKey(dbt_resource_props["alias"] or dbt_resource_props["name"])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return dbt_resource_props["source_name"]
+        fqn = dbt_resource_props["fqn"]
+        return fqn[1] if len(fqn) > 2 else None
+
+
+def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
+    """All dbt models (and their data tests) of one domain, built with `dbt build`."""
+
+    @dbt_assets(
+        manifest=manifest_path(),
+        select=f"path:models/{domain}",
+        exclude="test_type:unit",
+        name=f"{domain}_dbt_models",
+        project=dbt_project,
+        dagster_dbt_translator=EventAssetsTranslator(),
+        pool=WAREHOUSE_POOL,
+    )
+    def _models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        yield from dbt.cli(["build"], context=context).stream()
+
+    return _models
+
+
+def dbt_resource() -> DbtCliResource:
+    # The dbt next to this interpreter: `make` targets and tests need not activate the venv.
+    executable = Path(sys.executable).parent / "dbt"
+    return DbtCliResource(
+        project_dir=dbt_project,
+        profiles_dir=str(DBT_PROJECT_DIR),
+        dbt_executable=str(executable) if executable.exists() else "dbt",
+    )

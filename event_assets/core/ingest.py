@@ -1,0 +1,277 @@
+"""Load landing files into a domain's raw table, exactly once per file content.
+
+Each file becomes rows of `raw_<domain>_<source>` (one per non-blank line, or per element of a
+file that is one JSON array) with its source file, content hash and line number, in one DuckDB
+statement and one transaction per file. The `ingestion_ledger` table records every loaded file by
+content hash, so a file delivered again (under any name) adds nothing. Nothing is dropped: a line
+that is not JSON is stored with `load_error = 'malformed_json'` and its text, a line damaged by a
+wrong encoding with `load_error = 'invalid_encoding'`; the dbt staging models turn both into
+rejected events with that reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from event_assets.core.landing import LandedFile, file_sha256
+
+LEDGER_TABLE = "ingestion_ledger"
+_CHUNK = 8 * 1024 * 1024
+_BOMS_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+RAW_COLUMNS = """
+    source_file VARCHAR NOT NULL,
+    file_hash VARCHAR NOT NULL,
+    line_number BIGINT NOT NULL,
+    record JSON,
+    raw_line VARCHAR,
+    load_error VARCHAR,
+    ingested_at TIMESTAMP NOT NULL
+"""
+
+
+@dataclass
+class IngestReport:
+    """What one ingestion pass did, for the asset's metadata and the CLI summary."""
+
+    loaded: list[dict] = field(default_factory=list)
+    unchanged: int = 0  # files seen before under the same name, size and modification time
+    redelivered: list[str] = field(default_factory=list)  # known content under a new name
+    unreadable: list[str] = field(default_factory=list)
+    settling: list[str] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return sum(item["records"] for item in self.loaded)
+
+    @property
+    def unparseable(self) -> int:
+        return sum(item["unparseable"] for item in self.loaded)
+
+
+def raw_table_name(domain: str, source: str = "events") -> str:
+    return f"raw_{domain}_{source}"
+
+
+def ensure_tables(conn: duckdb.DuckDBPyConnection, raw_table: str) -> None:
+    conn.execute(f"create table if not exists main.{raw_table} ({RAW_COLUMNS})")
+    conn.execute(
+        f"""create table if not exists main.{LEDGER_TABLE} (
+            raw_table VARCHAR NOT NULL,
+            file_hash VARCHAR NOT NULL,
+            source_file VARCHAR NOT NULL,
+            size_bytes BIGINT NOT NULL,
+            mtime_ns BIGINT NOT NULL,
+            records BIGINT NOT NULL,
+            unparseable BIGINT NOT NULL,
+            ingested_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (raw_table, source_file, file_hash)
+        )"""
+    )
+
+
+def ingest_files(
+    conn: duckdb.DuckDBPyConnection, raw_table: str, files: list[LandedFile]
+) -> IngestReport:
+    """Load every file whose content is not in the ledger yet; one transaction per file."""
+    ensure_tables(conn, raw_table)
+    report = IngestReport()
+    seen = {
+        (name, size, mtime_ns)
+        for name, size, mtime_ns in conn.execute(
+            f"select source_file, size_bytes, mtime_ns from main.{LEDGER_TABLE} where raw_table = ?",
+            [raw_table],
+        ).fetchall()
+    }
+    for landed in files:
+        if (landed.name, landed.size, landed.mtime_ns) in seen:
+            report.unchanged += 1
+            continue
+        try:
+            content_hash = file_sha256(landed.path)
+            names = [
+                name
+                for (name,) in conn.execute(
+                    f"""select source_file from main.{LEDGER_TABLE}
+                        where raw_table = ? and file_hash = ? order by ingested_at""",
+                    [raw_table, content_hash],
+                ).fetchall()
+            ]
+            if landed.name in names:  # touched or copied over with the same content
+                conn.execute(
+                    f"""update main.{LEDGER_TABLE} set mtime_ns = ?
+                        where raw_table = ? and file_hash = ? and source_file = ?""",
+                    [landed.mtime_ns, raw_table, content_hash, landed.name],
+                )
+                report.unchanged += 1
+                continue
+            if names:
+                report.redelivered.append(f"{landed.name} (same content as {names[0]})")
+                _remember(conn, raw_table, content_hash, landed, 0, 0)
+                continue
+            with tempfile.TemporaryDirectory(prefix="event_assets_") as scratch:
+                text_path, damaged = _as_utf8_text(landed.path, Path(scratch))
+                counts = _load_one(conn, raw_table, landed, content_hash, text_path, damaged)
+        except OSError as error:
+            report.unreadable.append(f"{landed.name}: {error.strerror or error}")
+            continue
+        report.loaded.append({"file": landed.name, **counts})
+    return report
+
+
+def _load_one(
+    conn: duckdb.DuckDBPyConnection,
+    raw_table: str,
+    landed: LandedFile,
+    content_hash: str,
+    text_path: Path,
+    damaged: bool,
+) -> dict:
+    ingested_at = datetime.now(UTC).replace(tzinfo=None)
+    params = [str(text_path), landed.name, content_hash, damaged, ingested_at]
+    conn.execute("begin transaction")
+    try:
+        select = _ARRAY_SELECT if _is_json_array(conn, text_path) else _LINES_SELECT
+        conn.execute(f"insert into main.{raw_table} {select}", params)
+        records, unparseable = conn.execute(
+            f"""select count(*), count(*) filter (where load_error is not null)
+                from main.{raw_table} where file_hash = ? and source_file = ?""",
+            [content_hash, landed.name],
+        ).fetchone()
+        _remember(conn, raw_table, content_hash, landed, records, unparseable, ingested_at)
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+    return {"records": records, "unparseable": unparseable, "encoding_damaged": damaged}
+
+
+def _remember(
+    conn: duckdb.DuckDBPyConnection,
+    raw_table: str,
+    content_hash: str,
+    landed: LandedFile,
+    records: int,
+    unparseable: int,
+    ingested_at: datetime | None = None,
+) -> None:
+    """Record a file in the ledger; a re-delivery is recorded with 0 records under its own name."""
+    ingested_at = ingested_at or datetime.now(UTC).replace(tzinfo=None)
+    conn.execute(
+        f"insert into main.{LEDGER_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [raw_table, content_hash, landed.name, landed.size, landed.mtime_ns, records, unparseable,
+         ingested_at],
+    )
+
+
+# Parameters: $1 text file, $2 source file name, $3 content hash, $4 damaged encoding, $5 now.
+_LINES_SELECT = """
+with document as (
+    select string_split(replace(ltrim(content, chr(65279)), chr(13), ''), chr(10)) as lines
+    from read_text($1)
+),
+numbered as (
+    select unnest(lines) as line, generate_subscripts(lines, 1) as line_number from document
+),
+parsed as (
+    select
+        line_number,
+        line,
+        $4 and contains(line, chr(65533)) as damaged,
+        try_cast(line as json) as record
+    from numbered
+    where trim(line) <> ''
+)
+select
+    $2 as source_file,
+    $3 as file_hash,
+    line_number,
+    case when not damaged then record end as record,
+    case when damaged or record is null then line end as raw_line,
+    case
+        when damaged then 'invalid_encoding'
+        when record is null then 'malformed_json'
+    end as load_error,
+    $5 as ingested_at
+from parsed
+"""
+
+_ARRAY_SELECT = """
+with document as (
+    select json_extract(ltrim(content, chr(65279))::json, '$[*]') as elements from read_text($1)
+)
+select
+    $2 as source_file,
+    $3 as file_hash,
+    generate_subscripts(elements, 1) as line_number,
+    unnest(elements) as record,
+    null as raw_line,
+    case when $4 then null end as load_error,
+    $5 as ingested_at
+from document
+"""
+
+
+def _is_json_array(conn: duckdb.DuckDBPyConnection, text_path: Path) -> bool:
+    """A file that is one JSON array (not JSON Lines); a broken array is read as lines."""
+    with text_path.open("rb") as handle:
+        head = handle.read(4096).lstrip(codecs.BOM_UTF8).lstrip()
+    if not head.startswith(b"["):
+        return False
+    return bool(
+        conn.execute(
+            """select json_valid(c) and json_type(c::json) = 'ARRAY'
+               from (select ltrim(content, chr(65279)) as c from read_text(?))""",
+            [str(text_path)],
+        ).fetchone()[0]
+    )
+
+
+def _as_utf8_text(path: Path, scratch: Path) -> tuple[Path, bool]:
+    """A UTF-8 text file with the content of `path`, and whether its encoding was damaged.
+
+    Gzip is decompressed and UTF-16 (with a byte-order mark) transcoded into `scratch`. A file
+    that is not valid UTF-8 is decoded with replacement characters so the damaged lines can be
+    quarantined with their text instead of failing the whole file.
+    """
+    source = path
+    if path.name.lower().endswith(".gz"):
+        source = scratch / "decompressed"
+        with gzip.open(path, "rb") as compressed, source.open("wb") as plain:
+            shutil.copyfileobj(compressed, plain, _CHUNK)
+    with source.open("rb") as handle:
+        head = handle.read(2)
+    if head in _BOMS_UTF16:
+        return _transcode(source, scratch / "utf16.txt", "utf-16", "strict"), False
+    if _is_valid_utf8(source):
+        return source, False
+    return _transcode(source, scratch / "damaged.txt", "utf-8", "replace"), True
+
+
+def _is_valid_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _transcode(source: Path, target: Path, encoding: str, errors: str) -> Path:
+    with (
+        source.open("r", encoding=encoding, errors=errors, newline="") as reader,
+        target.open("w", encoding="utf-8", newline="") as writer,
+    ):
+        shutil.copyfileobj(reader, writer, _CHUNK)
+    return target

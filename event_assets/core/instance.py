@@ -1,0 +1,34 @@
+"""The Dagster instance's home, shared by the headless CLI and `make dev`.
+
+Run history, sensor cursors and the warehouse pool limit live in `$DAGSTER_HOME`; by default that
+is `<data dir>/.dagster`, created with the project's instance settings on first use.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from event_assets.core.warehouse import Settings
+
+INSTANCE_YAML = """\
+# Written by event_assets (core/instance.py).
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    # DuckDB allows one writing process per file: every warehouse step is in the pool
+    # `warehouse`, and no pool runs more than one step at a time.
+    default_limit: 1
+"""
+
+
+def ensure_dagster_home(settings: Settings) -> Path:
+    """`$DAGSTER_HOME` if set, else `<data dir>/.dagster`; its `dagster.yaml` written if missing."""
+    home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir / ".dagster").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(INSTANCE_YAML)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home

@@ -1,0 +1,30 @@
+"""Small PNG plots written next to the warehouse and shown in asset metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display here or in CI
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+
+def plot_daily_series(frame: pd.DataFrame, x: str, y: str, title: str, path: Path) -> Path:
+    """A line plot of `y` over `x`, written to `path` (folders created)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure, axes = plt.subplots(figsize=(9, 3.5), dpi=100)
+    if len(frame):
+        axes.plot(frame[x], frame[y], marker=".", linewidth=1)
+    else:
+        axes.text(0.5, 0.5, "no data yet", ha="center", va="center", transform=axes.transAxes)
+    axes.set_title(title)
+    axes.set_ylabel(y.replace("_", " "))
+    axes.grid(alpha=0.3)
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return path

@@ -1,0 +1,67 @@
+"""Run every domain headlessly and print what happened: the body of `python -m event_assets run`."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from event_assets.core.dbt import prepare_dbt_project
+from event_assets.core.instance import ensure_dagster_home
+from event_assets.core.runner import DomainOutcome, domains_of, run_domain
+from event_assets.core.warehouse import ConfigError, Settings
+
+
+def run_and_summarize(settings: Settings, only_domain: str | None = None) -> int:
+    ensure_dagster_home(settings)
+    prepare_dbt_project()
+    from event_assets.definitions import defs as load_defs
+
+    defs = load_defs()
+    known = domains_of(defs)
+    if only_domain and only_domain not in known:
+        raise ConfigError(f"unknown domain {only_domain!r}; known domains: {', '.join(known)}")
+    domains = [only_domain] if only_domain else known
+    for domain in domains:
+        landing = settings.landing_dir(domain)
+        if not landing.is_dir():
+            raise ConfigError(
+                f"landing folder {landing} does not exist: create it, or set "
+                "EVENT_ASSETS_DATA_DIR to the folder that holds landing/<domain>/"
+            )
+    print(f"warehouse: {settings.duckdb_path}")
+    instance = dg.DagsterInstance.get()
+    outcomes = [run_domain(defs, domain, instance) for domain in domains]
+    for outcome in outcomes:
+        print_summary(outcome)
+    return 0 if all(outcome.ok for outcome in outcomes) else 1
+
+
+def print_summary(outcome: DomainOutcome) -> None:
+    print(f"\n=== {outcome.domain} ===")
+    ingestion = outcome.ingestion
+    if ingestion:
+        print(
+            f"ingested {ingestion.get('files_loaded', 0)} new file(s), "
+            f"{ingestion.get('records_loaded', 0)} record(s) "
+            f"({ingestion.get('unparseable_lines', 0)} unparseable); "
+            f"{ingestion.get('files_unchanged', 0)} file(s) already ingested, "
+            f"{ingestion.get('files_redelivered', 0)} re-delivered, "
+            f"{ingestion.get('files_still_being_written', 0)} still being written"
+        )
+        if ingestion.get("files_loaded", 0) == 0:
+            print("nothing new to ingest")
+        for problem in ingestion.get("unreadable") or []:
+            print(f"warning: could not read {problem}")
+    days = sum((last - first).days + 1 for first, last in outcome.stale_ranges)
+    print(f"days re-materialized: {days} in {len(outcome.stale_ranges)} range(s)")
+    for name, success in outcome.runs:
+        print(f"{'ok    ' if success else 'FAILED'} {name}")
+    passed = sum(check.passed for check in outcome.checks)
+    print(f"checks: {passed} passed, {len(outcome.checks) - passed} failed")
+    for check in outcome.checks:
+        if not check.passed:
+            print(f"  {check.severity:5} failed: {check.asset} / {check.check}")
+    for name, table in outcome.stats.items():
+        if name == "plot":
+            print(f"\nplot of daily usage: {table}")
+        else:
+            print(f"\n{name}\n{table}")

@@ -1,0 +1,121 @@
+"""Where the data lives (configured by environment variables) and how to open the DuckDB warehouse.
+
+`EVENT_ASSETS_DATA_DIR` (default `data`) holds `landing/<domain>/` and the warehouse;
+`EVENT_ASSETS_DUCKDB_PATH` (default `$EVENT_ASSETS_DATA_DIR/warehouse.duckdb`) is the DuckDB file;
+`EVENT_ASSETS_SETTLE_SECONDS` (default 5) is how long a landing file must stay unchanged before it
+is ingested. DuckDB allows one writing process per file, so connections are only ever opened
+inside `with` blocks and never held while dbt runs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+DATA_DIR_VAR = "EVENT_ASSETS_DATA_DIR"
+DUCKDB_PATH_VAR = "EVENT_ASSETS_DUCKDB_PATH"
+SETTLE_SECONDS_VAR = "EVENT_ASSETS_SETTLE_SECONDS"
+
+# Every step that writes the warehouse runs in this pool; the instance limits it to one slot.
+WAREHOUSE_POOL = "warehouse"
+
+
+class ConfigError(Exception):
+    """A problem the user can fix (bad setting, missing folder); shown as one line, no traceback."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    duckdb_path: Path
+    settle_seconds: float
+
+    def landing_dir(self, domain: str) -> Path:
+        return self.data_dir / "landing" / domain
+
+    @property
+    def plots_dir(self) -> Path:
+        return self.duckdb_path.parent / "plots"
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read the settings from the environment, with working defaults, as absolute paths."""
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get(DATA_DIR_VAR) or "data").expanduser().resolve()
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError(f"{DATA_DIR_VAR}={data_dir} is not a directory")
+    duckdb_path = Path(env.get(DUCKDB_PATH_VAR) or data_dir / "warehouse.duckdb").expanduser()
+    duckdb_path = duckdb_path.resolve()
+    if duckdb_path.is_dir():
+        raise ConfigError(f"{DUCKDB_PATH_VAR}={duckdb_path} is a directory, expected a file path")
+    raw_settle = env.get(SETTLE_SECONDS_VAR) or "5"
+    try:
+        settle_seconds = float(raw_settle)
+    except ValueError:
+        raise ConfigError(f"{SETTLE_SECONDS_VAR}={raw_settle!r} is not a number of seconds") from None
+    if settle_seconds < 0:
+        raise ConfigError(f"{SETTLE_SECONDS_VAR}={raw_settle!r} must not be negative")
+    return Settings(data_dir=data_dir, duckdb_path=duckdb_path, settle_seconds=settle_seconds)
+
+
+def export_settings(settings: Settings) -> None:
+    """Put the resolved absolute paths into the environment, for dbt and the Dagster resources.
+
+    dbt runs as a subprocess from `dbt_project/`, so a relative path would point elsewhere.
+    """
+    os.environ[DATA_DIR_VAR] = str(settings.data_dir)
+    os.environ[DUCKDB_PATH_VAR] = str(settings.duckdb_path)
+    os.environ[SETTLE_SECONDS_VAR] = str(settings.settle_seconds)
+
+
+@contextmanager
+def connect(duckdb_path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse for the duration of a `with` block."""
+    path = Path(duckdb_path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        raise ConfigError(f"cannot open the warehouse {path}: {error}") from None
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def table_exists(conn: duckdb.DuckDBPyConnection, table: str, schema: str = "main") -> bool:
+    found = conn.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(found and found[0])
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The data directory and DuckDB file, as a Dagster resource (paths resolved at run time)."""
+
+    data_dir: str
+    duckdb_path: str
+    settle_seconds: str = "5"
+
+    @property
+    def settings(self) -> Settings:
+        return load_settings(
+            {
+                DATA_DIR_VAR: self.data_dir,
+                DUCKDB_PATH_VAR: self.duckdb_path,
+                SETTLE_SECONDS_VAR: self.settle_seconds,
+            }
+        )
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        with connect(self.duckdb_path, read_only=read_only) as conn:
+            yield conn

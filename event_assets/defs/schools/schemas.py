@@ -1,0 +1,121 @@
+"""Pandera schemas of the `schools` output tables; each one runs as an asset check on its table."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.pandas import Check, Column
+
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+MINUTES_PER_DAY = 24 * 60
+
+REJECTION_REASONS = [
+    "malformed_json",
+    "invalid_encoding",
+    "missing_field",
+    "unknown_type",
+    "invalid_uuid",
+    "unparseable_time",
+    "time_out_of_range",
+    "invalid_log_type",
+    "log_without_type",
+    "conflicting_log_type",
+    "wrong_log_type",
+    "unknown_school",
+    "duplicate_start",
+    "end_without_start",
+    "end_on_other_device",
+    "end_before_start",
+    "second_end",
+]
+
+
+def _uuid(nullable: bool = False, unique: bool = False) -> Column:
+    return Column(str, Check.str_matches(UUID_PATTERN), nullable=nullable, unique=unique)
+
+
+sessions = pa.DataFrameSchema(
+    {
+        "session_id": _uuid(unique=True),
+        "device_id": _uuid(),
+        "started_at": Column("datetime64[ns]"),
+        "ended_at": Column("datetime64[ns]", nullable=True),
+        "duration_minutes": Column(float, Check.ge(0), nullable=True),
+        "school_id": _uuid(nullable=True),
+        "school_name": Column(str, nullable=True),
+    },
+    checks=[
+        Check(
+            lambda df: df["ended_at"].isna() | (df["ended_at"] >= df["started_at"]),
+            error="ended_at is before started_at",
+        ),
+        Check(
+            lambda df: df["ended_at"].isna() == df["duration_minutes"].isna(),
+            error="duration_minutes is null exactly when the session is abandoned",
+        ),
+    ],
+    description="sessions: unique session ids, an end never before its start, "
+    "duration only for completed sessions.",
+)
+
+devices = pa.DataFrameSchema(
+    {
+        "device_id": _uuid(unique=True),
+        "school_id": _uuid(nullable=True),
+        "first_session_started_at": Column("datetime64[ns]", nullable=True),
+    },
+    description="devices: one row per device.",
+)
+
+schools = pa.DataFrameSchema(
+    {
+        "school_id": _uuid(unique=True),
+        "name": Column(str, nullable=True),
+        "device_count": Column(int, Check.ge(0)),
+        "median_session_length": Column(float, Check.ge(0), nullable=True),
+        "mean_session_length": Column(float, Check.ge(0), nullable=True),
+    },
+    description="schools: one row per school, non-negative counts and lengths.",
+)
+
+usage_history = pa.DataFrameSchema(
+    {
+        "device_id": _uuid(),
+        "date": Column("datetime64[ns]"),
+        "usage_minutes": Column(float, Check.in_range(0, MINUTES_PER_DAY)),
+        "avg_usage_minutes_7d": Column(float, Check.in_range(0, MINUTES_PER_DAY)),
+    },
+    unique=["device_id", "date"],
+    description="usage_history: one row per device and day, minutes within a day.",
+)
+
+device_daily_usage = pa.DataFrameSchema(
+    {
+        "device_id": _uuid(),
+        "date": Column("datetime64[ns]"),
+        "usage_minutes": Column(float, Check.in_range(0, MINUTES_PER_DAY, include_min=False)),
+        "sessions": Column(int, Check.ge(1)),
+    },
+    unique=["device_id", "date"],
+    description="schools_device_daily_usage: one row per device and day, 0 < minutes <= 1440.",
+)
+
+rejected_events = pa.DataFrameSchema(
+    {
+        "source_file": Column(str),
+        "file_hash": Column(str),
+        "line_number": Column(int, Check.ge(1)),
+        "reason": Column(str, Check.isin(REJECTION_REASONS)),
+    },
+    unique=["file_hash", "line_number"],
+    description="schools_rejected_events: every rejected record once, with a known reason.",
+)
+
+# table name -> schema; `definitions.py` turns each into an asset check on that table.
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "sessions": sessions,
+    "devices": devices,
+    "schools": schools,
+    "usage_history": usage_history,
+    "schools_device_daily_usage": device_daily_usage,
+    "schools_rejected_events": rejected_events,
+}

@@ -1,0 +1,91 @@
+"""`schools_stats`: descriptive statistics of the domain, as markdown tables and a plot in the UI.
+
+The same figures are printed by the headless CLI (`python -m event_assets run`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from event_assets.core.plots import plot_daily_series
+from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
+
+
+def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """Named tables of statistics, read from the warehouse."""
+    overview = conn.execute(
+        """
+        select 'schools' as measure, (select count(*) from main.schools)::varchar as value
+        union all select 'devices', (select count(*) from main.devices)::varchar
+        union all select 'sessions complete',
+            (select count(*) from main.sessions where ended_at is not null)::varchar
+        union all select 'sessions abandoned',
+            (select count(*) from main.sessions where ended_at is null)::varchar
+        union all select 'first event', (select min(event_at) from main.int_schools__valid_events)::varchar
+        union all select 'last event', (select max(event_at) from main.int_schools__valid_events)::varchar
+        union all select 'total usage hours',
+            (select round(coalesce(sum(usage_minutes), 0) / 60, 1) from main.usage_history)::varchar
+        """
+    ).df()
+    records = conn.execute(
+        """select status, count(*) as records from main.int_schools__events_classified
+           group by status order by status"""
+    ).df()
+    events_by_type = conn.execute(
+        """select event_type, count(*) as events from main.int_schools__valid_events
+           group by event_type order by events desc"""
+    ).df()
+    rejected_by_reason = conn.execute(
+        """select reason, count(*) as events from main.schools_rejected_events
+           group by reason order by events desc"""
+    ).df()
+    return {
+        "overview": overview,
+        "records": records,
+        "events_by_type": events_by_type,
+        "rejected_by_reason": rejected_by_reason,
+    }
+
+
+def daily_usage_hours(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return conn.execute(
+        """select date, sum(usage_minutes) / 60 as usage_hours from main.usage_history
+           group by date order by date"""
+    ).df()
+
+
+@dg.asset(
+    group_name="schools",
+    deps=["usage_history", "sessions", "devices", "schools", "schools_rejected_events"],
+    pool=WAREHOUSE_POOL,
+)
+def schools_stats(warehouse: Warehouse) -> dg.MaterializeResult:
+    """Counts of schools, devices, sessions (complete and abandoned), events by type, rejected
+    events by reason, the date range, total usage, and a plot of total daily usage."""
+    with warehouse.connect(read_only=True) as conn:
+        tables = compute_stats(conn)
+        daily = daily_usage_hours(conn)
+    plot_path = plot_daily_series(
+        daily,
+        x="date",
+        y="usage_hours",
+        title="schools: total daily usage (hours)",
+        path=warehouse.settings.plots_dir / "schools_daily_usage.png",
+    )
+    metadata: dict[str, dg.MetadataValue] = {
+        name: dg.MetadataValue.md(table.to_markdown(index=False)) for name, table in tables.items()
+    }
+    metadata["daily_usage_plot"] = dg.MetadataValue.path(str(plot_path))
+    metadata["daily_usage_plot_image"] = dg.MetadataValue.md(_embedded_png(plot_path))
+    return dg.MaterializeResult(metadata=metadata)
+
+
+def _embedded_png(path: Path) -> str:
+    import base64
+
+    encoded = base64.b64encode(path.read_bytes()).decode()
+    return f"![daily usage](data:image/png;base64,{encoded})"

@@ -1,0 +1,208 @@
+"""Device usage per day (daily-partitioned) and the gap-free `usage_history` built from it.
+
+`schools_device_daily_usage` holds, per device and UTC day, the minutes of completed sessions that
+fall on that day: a session spanning midnight counts on each day for its part inside it. A run
+covers a range of days in one SQL statement and replaces exactly those days (delete + insert in
+one transaction), so materializing a day twice gives the same table.
+`schools_stale_days` finds the days whose stored usage differs from what the current `sessions`
+imply (a late end, a session made valid or invalid by a later event): those are the partitions
+the next run must re-materialize.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import dagster as dg
+import duckdb
+
+from event_assets.core.partitions import daily_partitions, window_bounds
+from event_assets.core.pipeline import build_stale_days_asset
+from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, table_exists
+
+DAILY_TABLE = "schools_device_daily_usage"
+
+# Minutes of completed sessions per device and day for sessions overlapping [$start, $end).
+_DAILY_USAGE_SQL = """
+with completed as (
+    select device_id, started_at, ended_at
+    from main.sessions
+    where ended_at is not null and started_at < $end and ended_at > $start
+),
+session_days as (
+    select
+        device_id,
+        started_at,
+        ended_at,
+        unnest(generate_series(
+            date_trunc('day', started_at), date_trunc('day', ended_at), interval 1 day
+        )) as day_start
+    from completed
+),
+minutes_per_day as (
+    select
+        device_id,
+        cast(day_start as date) as date,
+        date_diff(
+            'millisecond',
+            greatest(started_at, day_start),
+            least(ended_at, day_start + interval 1 day)
+        ) / 60000.0 as minutes
+    from session_days
+    where day_start >= $start and day_start < $end
+)
+select device_id, date, sum(minutes) as usage_minutes, count(*) as sessions
+from minutes_per_day
+where minutes > 0
+group by device_id, date
+"""
+
+_DAILY_COLUMNS = """
+    device_id VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    usage_minutes DOUBLE NOT NULL,
+    sessions BIGINT NOT NULL
+"""
+
+_ALL_TIME = (datetime(1970, 1, 1), datetime(9999, 1, 1))
+
+
+def find_stale_days(conn: duckdb.DuckDBPyConnection) -> list[date]:
+    """Days whose stored usage differs from the usage the current sessions imply."""
+    if not table_exists(conn, "sessions"):
+        return []
+    start, end = _ALL_TIME
+    stored = f"main.{DAILY_TABLE}" if table_exists(conn, DAILY_TABLE) else (
+        "(select null::varchar as device_id, null::date as date, null::double as usage_minutes "
+        "where false)"
+    )
+    rows = conn.execute(
+        f"""
+        with fresh as ({_DAILY_USAGE_SQL}),
+        stored as (select device_id, date, usage_minutes from {stored})
+        select distinct coalesce(fresh.date, stored.date) as date
+        from fresh full outer join stored using (device_id, date)
+        where fresh.usage_minutes is null
+           or stored.usage_minutes is null
+           or abs(fresh.usage_minutes - stored.usage_minutes) > 1e-6
+        order by date
+        """,
+        {"start": start, "end": end},
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+schools_stale_days = build_stale_days_asset(
+    "schools",
+    deps=["sessions"],
+    find_stale_days=find_stale_days,
+    description=(
+        "Days of `schools_device_daily_usage` that no longer match `sessions` (new sessions, late "
+        "ends, sessions whose validity changed). Its metadata lists them as ranges; the "
+        "`schools_stale_days_sensor` re-materializes exactly those partitions."
+    ),
+)
+
+
+@dg.asset(
+    name=DAILY_TABLE,
+    group_name="schools",
+    deps=["sessions"],
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb"},
+    metadata={"partition_expr": "date"},
+)
+def schools_device_daily_usage(
+    context: dg.AssetExecutionContext, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    """Minutes of completed sessions per device and UTC day; a multi-day session is split across
+    the days it covers. One row per device and day with usage; partitioned by `date`."""
+    start, end = window_bounds(context)
+    with warehouse.connect() as conn:
+        conn.execute(f"create table if not exists main.{DAILY_TABLE} ({_DAILY_COLUMNS})")
+        conn.execute("begin transaction")
+        conn.execute(
+            f"delete from main.{DAILY_TABLE} where date >= $start and date < $end",
+            {"start": start.date(), "end": end.date()},
+        )
+        conn.execute(
+            f"insert into main.{DAILY_TABLE} by name {_DAILY_USAGE_SQL}",
+            {"start": start, "end": end},
+        )
+        conn.execute("commit")
+        rows, minutes = conn.execute(
+            f"""select count(*), coalesce(sum(usage_minutes), 0) from main.{DAILY_TABLE}
+                where date >= $start and date < $end""",
+            {"start": start.date(), "end": end.date()},
+        ).fetchone()
+    return dg.MaterializeResult(
+        metadata={
+            "first_day": start.date().isoformat(),
+            "days": (end - start).days,
+            "rows": rows,
+            "usage_minutes": float(minutes),
+        }
+    )
+
+
+_USAGE_HISTORY_SQL = f"""
+create or replace table main.usage_history as
+with as_of as (
+    select cast(max(event_at) as date) as as_of_day from main.int_schools__valid_events
+),
+first_days as (
+    select device_id, cast(first_session_started_at as date) as first_day
+    from main.devices
+    where first_session_started_at is not null
+),
+spine as (
+    select
+        device_id,
+        cast(unnest(generate_series(first_day, as_of_day, interval 1 day)) as date) as date
+    from first_days cross join as_of
+),
+daily as (
+    select spine.device_id, spine.date, coalesce(usage.usage_minutes, 0) as usage_minutes
+    from spine
+    left join main.{DAILY_TABLE} as usage using (device_id, date)
+)
+select
+    device_id,
+    date,
+    usage_minutes,
+    avg(usage_minutes) over (
+        partition by device_id order by date rows between 6 preceding and current row
+    ) as avg_usage_minutes_7d
+from daily
+order by device_id, date
+"""
+
+
+@dg.asset(
+    group_name="schools",
+    deps=[schools_device_daily_usage, "devices", "int_schools__valid_events"],
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb"},
+)
+def usage_history(warehouse: Warehouse) -> dg.MaterializeResult:
+    """One row per device and day, from the day of the device's first started session through the
+    as-of day (the latest day with a valid event), with no gaps: `usage_minutes` (0 on days
+    without completed sessions) and `avg_usage_minutes_7d`, the mean over the seven days ending
+    at `date` (days before the device's first day are not counted)."""
+    with warehouse.connect() as conn:
+        conn.execute(f"create table if not exists main.{DAILY_TABLE} ({_DAILY_COLUMNS})")
+        conn.execute(_USAGE_HISTORY_SQL)
+        rows, devices, first, last = conn.execute(
+            "select count(*), count(distinct device_id), min(date), max(date) "
+            "from main.usage_history"
+        ).fetchone()
+    return dg.MaterializeResult(
+        metadata={
+            "rows": rows,
+            "devices": devices,
+            "first_day": str(first),
+            "as_of_day": str(last),
+        }
+    )
