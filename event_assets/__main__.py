@@ -5,8 +5,6 @@ the days they affect and everything downstream, runs every check and prints a su
 with 1 when a run or an error-severity check fails, and 2 on a configuration problem.
 """
 
-from __future__ import annotations
-
 import argparse
 import sys
 

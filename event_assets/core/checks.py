@@ -5,8 +5,6 @@ table from DuckDB, validates it lazily (all errors at once) and reports how many
 sample of the failure cases in the check's metadata.
 """
 
-from __future__ import annotations
-
 import dagster as dg
 import pandas as pd
 import pandera.pandas as pa

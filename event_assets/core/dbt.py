@@ -6,10 +6,9 @@ asset checks through dagster-dbt (severity `error` -> blocking). dbt unit tests 
 suite, not on every materialization.
 """
 
-from __future__ import annotations
-
-from collections.abc import Mapping
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,12 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from event_assets.core.warehouse import WAREHOUSE_POOL, export_settings, load_settings
+
+# dagster-dbt's manifest preparer runs `dbt` from PATH; make it the one installed next to this
+# interpreter, so nothing depends on an activated virtualenv.
+_BIN_DIR = str(Path(sys.executable).parent)
+if _BIN_DIR not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join([_BIN_DIR, os.environ.get("PATH", "")])
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -71,10 +76,4 @@ def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
 
 
 def dbt_resource() -> DbtCliResource:
-    # The dbt next to this interpreter: `make` targets and tests need not activate the venv.
-    executable = Path(sys.executable).parent / "dbt"
-    return DbtCliResource(
-        project_dir=dbt_project,
-        profiles_dir=str(DBT_PROJECT_DIR),
-        dbt_executable=str(executable) if executable.exists() else "dbt",
-    )
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR))

@@ -9,8 +9,6 @@ wrong encoding with `load_error = 'invalid_encoding'`; the dbt staging models tu
 rejected events with that reason.
 """
 
-from __future__ import annotations
-
 import codecs
 import gzip
 import shutil
@@ -167,8 +165,16 @@ def _remember(
     ingested_at = ingested_at or datetime.now(UTC).replace(tzinfo=None)
     conn.execute(
         f"insert into main.{LEDGER_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
-        [raw_table, content_hash, landed.name, landed.size, landed.mtime_ns, records, unparseable,
-         ingested_at],
+        [
+            raw_table,
+            content_hash,
+            landed.name,
+            landed.size,
+            landed.mtime_ns,
+            records,
+            unparseable,
+            ingested_at,
+        ],
     )
 
 

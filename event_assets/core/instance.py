@@ -4,8 +4,6 @@ Run history, sensor cursors and the warehouse pool limit live in `$DAGSTER_HOME`
 is `<data dir>/.dagster`, created with the project's instance settings on first use.
 """
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 

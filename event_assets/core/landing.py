@@ -11,15 +11,16 @@ The sensor remembers the content hashes it has already requested a run for, so t
 cursor, decides what is actually loaded.
 """
 
-from __future__ import annotations
-
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
+from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 READY_SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".json.gz")
 _HASH_CHUNK = 8 * 1024 * 1024
@@ -69,9 +70,9 @@ def file_sha256(path: Path) -> str:
 
 def build_landing_sensor(
     domain: str,
-    job: dg.UnresolvedAssetJobDefinition,
-    landing_dir_of: callable,
-    settle_seconds_of: callable,
+    job: UnresolvedAssetJobDefinition,
+    landing_dir_of: Callable[[], Any],
+    settle_seconds_of: Callable[[], Any],
     minimum_interval_seconds: int = 15,
 ) -> dg.SensorDefinition:
     """A sensor that requests `job` when ready files with new content appear in the landing folder.

@@ -5,8 +5,6 @@ each contiguous run of affected days becomes one run whose step handles the rang
 statement. Days that were not affected are never re-materialized.
 """
 
-from __future__ import annotations
-
 from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg

@@ -13,15 +13,13 @@ Per domain:
 The headless CLI (`python -m event_assets run`) runs the same jobs in-process in the same order.
 """
 
-from __future__ import annotations
-
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import dagster as dg
 import duckdb
+from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from event_assets.core.ingest import ingest_files, raw_table_name
 from event_assets.core.landing import build_landing_sensor, list_landed_files, split_ready
@@ -126,7 +124,7 @@ def stale_ranges_from_metadata(metadata: dict) -> list[tuple[date, date]]:
 
 
 def build_stale_days_sensor(
-    domain: str, daily_job: dg.UnresolvedAssetJobDefinition, refresh_job
+    domain: str, daily_job: UnresolvedAssetJobDefinition, refresh_job
 ) -> dg.SensorDefinition:
     """One daily run per contiguous range of stale days after each ingestion (or a refresh run)."""
 

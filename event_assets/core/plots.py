@@ -1,7 +1,5 @@
 """Small PNG plots written next to the warehouse and shown in asset metadata."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import matplotlib

@@ -6,9 +6,9 @@ is stale), all in this process, one step at a time, recorded in the Dagster inst
 shows them. Returns what happened for the summary; the caller decides the exit code.
 """
 
-from __future__ import annotations
-
+import contextlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 
@@ -35,6 +35,7 @@ class CheckOutcome:
 @dataclass
 class DomainOutcome:
     domain: str
+    log_path: Path
     runs: list[tuple[str, bool]] = field(default_factory=list)  # (description, success)
     ingestion: dict = field(default_factory=dict)
     stale_ranges: list = field(default_factory=list)
@@ -63,13 +64,14 @@ def domains_of(defs: dg.Definitions) -> list[str]:
 
 
 def run_domain(
-    defs: dg.Definitions, domain: str, instance: dg.DagsterInstance, echo=print
+    defs: dg.Definitions, domain: str, instance: dg.DagsterInstance, log_path: Path, echo=print
 ) -> DomainOutcome:
-    outcome = DomainOutcome(domain)
+    """Run one domain's jobs in order; dbt's output is appended to `log_path`."""
+    outcome = DomainOutcome(domain, log_path)
     echo(f"[{domain}] ingesting new files and building the dbt models ...")
     ingest = _execute(defs, ingest_job_name(domain), instance, {}, outcome, "ingest")
     for event in ingest.get_asset_materialization_events():
-        materialization = event.asset_materialization
+        materialization = event.event_specific_data.materialization
         metadata = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
         if materialization.asset_key == dg.AssetKey(f"raw_{domain}_events"):
             outcome.ingestion = metadata
@@ -83,7 +85,11 @@ def run_domain(
     for first, last in outcome.stale_ranges:
         echo(f"[{domain}] materializing days {first} .. {last} ...")
         _execute(
-            defs, daily_job_name(domain), instance, range_tags(first, last), outcome,
+            defs,
+            daily_job_name(domain),
+            instance,
+            range_tags(first, last),
+            outcome,
             f"days {first}..{last}",
         )
     return outcome
@@ -98,9 +104,11 @@ def _execute(
     label: str,
 ) -> dg.ExecuteInProcessResult:
     job = defs.resolve_job_def(job_name)
-    result = job.execute_in_process(
-        instance=instance, tags=tags, raise_on_error=False, run_config=QUIET_LOGS
-    )
+    # dbt's own log lines go to stdout: keep them in a file, not in the summary.
+    with outcome.log_path.open("a") as log, contextlib.redirect_stdout(log):
+        result = job.execute_in_process(
+            instance=instance, tags=tags, raise_on_error=False, run_config=QUIET_LOGS
+        )
     outcome.runs.append((f"{job_name} ({label})", result.success))
     for evaluation in result.get_asset_check_evaluations():
         outcome.checks.append(
@@ -112,7 +120,7 @@ def _execute(
             )
         )
     for event in result.get_asset_materialization_events():
-        materialization = event.asset_materialization
+        materialization = event.event_specific_data.materialization
         if materialization.asset_key == dg.AssetKey(f"{outcome.domain}_stats"):
             outcome.stats = {
                 name: value.value

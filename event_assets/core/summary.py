@@ -1,7 +1,5 @@
 """Run every domain headlessly and print what happened: the body of `python -m event_assets run`."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from event_assets.core.dbt import prepare_dbt_project
@@ -11,7 +9,7 @@ from event_assets.core.warehouse import ConfigError, Settings
 
 
 def run_and_summarize(settings: Settings, only_domain: str | None = None) -> int:
-    ensure_dagster_home(settings)
+    home = ensure_dagster_home(settings)
     prepare_dbt_project()
     from event_assets.definitions import defs as load_defs
 
@@ -29,7 +27,9 @@ def run_and_summarize(settings: Settings, only_domain: str | None = None) -> int
             )
     print(f"warehouse: {settings.duckdb_path}")
     instance = dg.DagsterInstance.get()
-    outcomes = [run_domain(defs, domain, instance) for domain in domains]
+    log_path = home / "headless_run.log"
+    log_path.write_text("")
+    outcomes = [run_domain(defs, domain, instance, log_path) for domain in domains]
     for outcome in outcomes:
         print_summary(outcome)
     return 0 if all(outcome.ok for outcome in outcomes) else 1
@@ -55,6 +55,8 @@ def print_summary(outcome: DomainOutcome) -> None:
     print(f"days re-materialized: {days} in {len(outcome.stale_ranges)} range(s)")
     for name, success in outcome.runs:
         print(f"{'ok    ' if success else 'FAILED'} {name}")
+    if outcome.failed_runs:
+        print(f"dbt's output is in {outcome.log_path}")
     passed = sum(check.passed for check in outcome.checks)
     print(f"checks: {passed} passed, {len(outcome.checks) - passed} failed")
     for check in outcome.checks:

@@ -7,8 +7,6 @@ is ingested. DuckDB allows one writing process per file, so connections are only
 inside `with` blocks and never held while dbt runs.
 """
 
-from __future__ import annotations
-
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,7 +56,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     try:
         settle_seconds = float(raw_settle)
     except ValueError:
-        raise ConfigError(f"{SETTLE_SECONDS_VAR}={raw_settle!r} is not a number of seconds") from None
+        raise ConfigError(
+            f"{SETTLE_SECONDS_VAR}={raw_settle!r} is not a number of seconds"
+        ) from None
     if settle_seconds < 0:
         raise ConfigError(f"{SETTLE_SECONDS_VAR}={raw_settle!r} must not be negative")
     return Settings(data_dir=data_dir, duckdb_path=duckdb_path, settle_seconds=settle_seconds)
@@ -75,7 +75,9 @@ def export_settings(settings: Settings) -> None:
 
 
 @contextmanager
-def connect(duckdb_path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    duckdb_path: Path | str, read_only: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse for the duration of a `with` block."""
     path = Path(duckdb_path)
     if not read_only:

@@ -1,7 +1,5 @@
 """Resources shared by every domain: the warehouse (paths from the environment) and dbt."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from event_assets.core.dbt import dbt_resource

@@ -1,7 +1,5 @@
 """Pandera schemas of the `schools` output tables; each one runs as an asset check on its table."""
 
-from __future__ import annotations
-
 import pandera.pandas as pa
 from pandera.pandas import Check, Column
 

@@ -3,8 +3,6 @@
 The same figures are printed by the headless CLI (`python -m event_assets run`).
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg

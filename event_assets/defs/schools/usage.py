@@ -9,8 +9,6 @@ imply (a late end, a session made valid or invalid by a later event): those are 
 the next run must re-materialize.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 import dagster as dg
@@ -72,9 +70,13 @@ def find_stale_days(conn: duckdb.DuckDBPyConnection) -> list[date]:
     if not table_exists(conn, "sessions"):
         return []
     start, end = _ALL_TIME
-    stored = f"main.{DAILY_TABLE}" if table_exists(conn, DAILY_TABLE) else (
-        "(select null::varchar as device_id, null::date as date, null::double as usage_minutes "
-        "where false)"
+    stored = (
+        f"main.{DAILY_TABLE}"
+        if table_exists(conn, DAILY_TABLE)
+        else (
+            "(select null::varchar as device_id, null::date as date, null::double as usage_minutes "
+            "where false)"
+        )
     )
     rows = conn.execute(
         f"""
