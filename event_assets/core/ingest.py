@@ -85,7 +85,8 @@ def ingest_files(
     seen = {
         (name, size, mtime_ns)
         for name, size, mtime_ns in conn.execute(
-            f"select source_file, size_bytes, mtime_ns from main.{LEDGER_TABLE} where raw_table = ?",
+            f"""select source_file, size_bytes, mtime_ns from main.{LEDGER_TABLE}
+                where raw_table = ?""",
             [raw_table],
         ).fetchall()
     }

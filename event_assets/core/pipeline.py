@@ -179,7 +179,7 @@ class DomainPipeline:
         refresh_job = dg.define_asset_job(
             refresh_job_name(self.domain),
             selection=dg.AssetSelection.assets(*self.downstream_assets),
-            description=f"Rebuild the unpartitioned tables of {self.domain} downstream of the days.",
+            description=f"Rebuild the unpartitioned tables of {self.domain} after the days.",
         )
         landing_sensor = build_landing_sensor(
             self.domain,

@@ -23,8 +23,10 @@ def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
             (select count(*) from main.sessions where ended_at is not null)::varchar
         union all select 'sessions abandoned',
             (select count(*) from main.sessions where ended_at is null)::varchar
-        union all select 'first event', (select min(event_at) from main.int_schools__valid_events)::varchar
-        union all select 'last event', (select max(event_at) from main.int_schools__valid_events)::varchar
+        union all select 'first event',
+            (select min(event_at) from main.int_schools__valid_events)::varchar
+        union all select 'last event',
+            (select max(event_at) from main.int_schools__valid_events)::varchar
         union all select 'total usage hours',
             (select round(coalesce(sum(usage_minutes), 0) / 60, 1) from main.usage_history)::varchar
         """
