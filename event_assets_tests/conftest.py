@@ -1,0 +1,52 @@
+"""Shared fixtures: a temporary data directory, the environment pointing at it, the definitions."""
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from event_assets.core.dbt import prepare_dbt_project
+from event_assets.core.warehouse import (
+    DATA_DIR_VAR,
+    DUCKDB_PATH_VAR,
+    SETTLE_SECONDS_VAR,
+    Settings,
+    load_settings,
+)
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    return prepare_dbt_project()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """A fresh data directory with an empty `landing/schools/`, files ready at once."""
+    data_dir = tmp_path / "data"
+    (data_dir / "landing" / "schools").mkdir(parents=True)
+    monkeypatch.setenv(DATA_DIR_VAR, str(data_dir))
+    monkeypatch.setenv(DUCKDB_PATH_VAR, str(data_dir / "warehouse.duckdb"))
+    monkeypatch.setenv(SETTLE_SECONDS_VAR, "0")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    (tmp_path / "dagster_home").mkdir()
+    return load_settings()
+
+
+@pytest.fixture
+def defs(settings: Settings, dbt_manifest: Path) -> dg.Definitions:
+    from event_assets.definitions import defs as load_defs
+
+    return load_defs()
+
+
+def write_events(path: Path, events: Iterable[dict | str]) -> Path:
+    """Write JSON Lines; a `str` item is written as it is (for malformed lines)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [item if isinstance(item, str) else json.dumps(item) for item in events]
+    path.write_text("\n".join(lines) + "\n")
+    os.utime(path, (0, 1_000_000))  # long settled
+    return path
