@@ -235,7 +235,7 @@ def _is_json_array(conn: duckdb.DuckDBPyConnection, text_path: Path) -> bool:
         return False
     return bool(
         conn.execute(
-            """select json_valid(c) and json_type(c::json) = 'ARRAY'
+            """select case when json_valid(c) then json_type(c::json) = 'ARRAY' else false end
                from (select ltrim(content, chr(65279)) as c from read_text(?))""",
             [str(text_path)],
         ).fetchone()[0]

@@ -1,0 +1,105 @@
+"""Ingestion into the raw table: exactly once per content, nothing lost, odd files handled."""
+
+import gzip
+import json
+import os
+
+import duckdb
+import pytest
+
+from event_assets.core.ingest import ingest_files
+from event_assets.core.landing import list_landed_files
+
+RAW = "raw_test_events"
+
+
+@pytest.fixture
+def conn():
+    with duckdb.connect() as connection:
+        yield connection
+
+
+def rows(conn):
+    return conn.execute(
+        f"""select source_file, line_number, record::varchar, raw_line, load_error
+            from {RAW} order by source_file, line_number"""
+    ).fetchall()
+
+
+def ingest(conn, folder):
+    return ingest_files(conn, RAW, list_landed_files(folder))
+
+
+def test_malformed_and_blank_lines(conn, tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"a": 1}\n{"b": \n\n   \n[1, 2]\r\n{"c": "é"}')
+    report = ingest(conn, tmp_path)
+    assert report.records == 4 and report.unparseable == 1
+    assert rows(conn) == [
+        ("a.jsonl", 1, '{"a": 1}', None, None),
+        ("a.jsonl", 2, None, '{"b": ', "malformed_json"),
+        ("a.jsonl", 5, "[1, 2]", None, None),  # valid JSON, not an object: staging rejects it
+        ("a.jsonl", 6, '{"c": "é"}', None, None),
+    ]
+
+
+def test_each_content_is_ingested_once_whatever_its_name(conn, tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"a": 1}\n')
+    assert ingest(conn, tmp_path).records == 1
+    (tmp_path / "b.jsonl").write_text('{"a": 1}\n')  # re-delivered under another name
+    report = ingest(conn, tmp_path)
+    assert report.records == 0 and report.unchanged == 1
+    assert report.redelivered == ["b.jsonl (same content as a.jsonl)"]
+    os.utime(tmp_path / "a.jsonl", (1, 1))  # touched, same content
+    report = ingest(conn, tmp_path)
+    assert report.records == 0 and report.redelivered == []
+    assert conn.execute(f"select count(*) from {RAW}").fetchone() == (1,)
+
+
+def test_changed_content_under_the_same_name_is_new(conn, tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"a": 1}\n')
+    ingest(conn, tmp_path)
+    (tmp_path / "a.jsonl").write_text('{"a": 1}\n{"a": 2}\n')
+    assert ingest(conn, tmp_path).records == 2
+
+
+def test_gzip_array_bom_and_utf16_files(conn, tmp_path):
+    (tmp_path / "z.jsonl.gz").write_bytes(gzip.compress(b'{"g": 1}\n{"g": 2}\n'))
+    (tmp_path / "array.json").write_text(json.dumps([{"x": 1}, {"x": 2}, {"x": 3}]))
+    (tmp_path / "bom.jsonl").write_bytes('\ufeff{"bom": 1}\n'.encode())
+    (tmp_path / "wide.jsonl").write_bytes('{"u16": "ü"}\n'.encode("utf-16"))
+    report = ingest(conn, tmp_path)
+    assert {item["file"]: item["records"] for item in report.loaded} == {
+        "array.json": 3,
+        "bom.jsonl": 1,
+        "wide.jsonl": 1,
+        "z.jsonl.gz": 2,
+    }
+    assert report.unparseable == 0
+    assert conn.execute(
+        f"select record->>'u16' from {RAW} where source_file = 'wide.jsonl'"
+    ).fetchone() == ("ü",)
+
+
+def test_wrong_encoding_quarantines_the_damaged_lines_only(conn, tmp_path):
+    (tmp_path / "latin1.jsonl").write_bytes(b'{"ok": 1}\n{"name": "caf\xe9"}\n')
+    report = ingest(conn, tmp_path)
+    assert report.records == 2 and report.unparseable == 1
+    assert rows(conn)[1][4] == "invalid_encoding"
+    assert rows(conn)[1][3] == '{"name": "caf\ufffd"}'
+
+
+def test_empty_file_and_unreadable_file(conn, tmp_path):
+    (tmp_path / "empty.jsonl").write_text("")
+    unreadable = tmp_path / "locked.jsonl"
+    unreadable.write_text('{"a": 1}\n')
+    files = list_landed_files(tmp_path)
+    unreadable.unlink()  # vanished between listing and reading
+    report = ingest_files(conn, RAW, files)
+    assert [item["records"] for item in report.loaded] == [0]
+    assert len(report.unreadable) == 1 and report.unreadable[0].startswith("locked.jsonl")
+
+
+def test_a_broken_array_file_is_kept_line_by_line(conn, tmp_path):
+    (tmp_path / "broken.json").write_text('[{"x": 1},\n{"x": ')
+    report = ingest(conn, tmp_path)
+    assert report.records == 2 and report.unparseable == 2
