@@ -21,7 +21,7 @@ from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, table_exists
 DAILY_TABLE = "schools_device_daily_usage"
 
 # Minutes of completed sessions per device and day for sessions overlapping [$start, $end).
-_DAILY_USAGE_SQL = """
+DAILY_USAGE_SQL = """
 with completed as (
     select device_id, started_at, ended_at
     from main.sessions
@@ -55,7 +55,7 @@ where minutes > 0
 group by device_id, date
 """
 
-_DAILY_COLUMNS = """
+DAILY_COLUMNS = """
     device_id VARCHAR NOT NULL,
     date DATE NOT NULL,
     usage_minutes DOUBLE NOT NULL,
@@ -80,7 +80,7 @@ def find_stale_days(conn: duckdb.DuckDBPyConnection) -> list[date]:
     )
     rows = conn.execute(
         f"""
-        with fresh as ({_DAILY_USAGE_SQL}),
+        with fresh as ({DAILY_USAGE_SQL}),
         stored as (select device_id, date, usage_minutes from {stored})
         select distinct coalesce(fresh.date, stored.date) as date
         from fresh full outer join stored using (device_id, date)
@@ -123,14 +123,14 @@ def schools_device_daily_usage(
     the days it covers. One row per device and day with usage; partitioned by `date`."""
     start, end = window_bounds(context)
     with warehouse.connect() as conn:
-        conn.execute(f"create table if not exists main.{DAILY_TABLE} ({_DAILY_COLUMNS})")
+        conn.execute(f"create table if not exists main.{DAILY_TABLE} ({DAILY_COLUMNS})")
         conn.execute("begin transaction")
         conn.execute(
             f"delete from main.{DAILY_TABLE} where date >= $start and date < $end",
             {"start": start.date(), "end": end.date()},
         )
         conn.execute(
-            f"insert into main.{DAILY_TABLE} by name {_DAILY_USAGE_SQL}",
+            f"insert into main.{DAILY_TABLE} by name {DAILY_USAGE_SQL}",
             {"start": start, "end": end},
         )
         conn.execute("commit")
@@ -194,7 +194,7 @@ def usage_history(warehouse: Warehouse) -> dg.MaterializeResult:
     without completed sessions) and `avg_usage_minutes_7d`, the mean over the seven days ending
     at `date` (days before the device's first day are not counted)."""
     with warehouse.connect() as conn:
-        conn.execute(f"create table if not exists main.{DAILY_TABLE} ({_DAILY_COLUMNS})")
+        conn.execute(f"create table if not exists main.{DAILY_TABLE} ({DAILY_COLUMNS})")
         conn.execute(_USAGE_HISTORY_SQL)
         rows, devices, first, last = conn.execute(
             "select count(*), count(distinct device_id), min(date), max(date) "
