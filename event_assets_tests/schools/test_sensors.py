@@ -1,0 +1,49 @@
+"""The stale-days sensor: after an ingestion run, one daily run per contiguous range of days."""
+
+import dagster as dg
+
+from event_assets.core.partitions import RANGE_END_TAG, RANGE_START_TAG
+from event_assets_tests.conftest import write_events
+from event_assets_tests.schools.test_end_to_end import FIRST_FILE, SECOND_FILE
+
+
+def stale_sensor_requests(defs, instance):
+    sensor = defs.resolve_sensor_def("schools_stale_days_sensor")
+    context = dg.build_sensor_context(instance=instance, definitions=defs)
+    return sensor.evaluate_tick(context).run_requests
+
+
+def test_new_files_request_exactly_the_affected_days(settings, defs):
+    landing = settings.landing_dir("schools")
+    ingest = defs.resolve_job_def("schools_ingest")
+    daily = defs.resolve_job_def("schools_daily")
+    with dg.instance_for_test() as instance:
+        write_events(landing / "day-1.jsonl", FIRST_FILE)
+        assert ingest.execute_in_process(instance=instance).success
+        (request,) = stale_sensor_requests(defs, instance)
+        assert request.job_name == "schools_daily"
+        assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == (
+            "2026-01-05",
+            "2026-01-06",
+        )
+        assert daily.execute_in_process(instance=instance, tags=request.tags).success
+
+        # The late end of a session that started on Jan 5 re-opens Jan 5 and adds Jan 6-8.
+        write_events(landing / "day-2.jsonl", SECOND_FILE)
+        assert ingest.execute_in_process(instance=instance).success
+        (request,) = stale_sensor_requests(defs, instance)
+        assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == (
+            "2026-01-05",
+            "2026-01-08",
+        )
+        assert daily.execute_in_process(instance=instance, tags=request.tags).success
+        materialized = instance.get_materialized_partitions(
+            dg.AssetKey("schools_device_daily_usage")
+        )
+        assert sorted(materialized) == [f"2026-01-0{d}" for d in (5, 6, 7, 8)]
+
+        # Nothing new: the next ingestion asks only for a refresh of the downstream tables.
+        assert ingest.execute_in_process(instance=instance).success
+        (request,) = stale_sensor_requests(defs, instance)
+        assert request.job_name == "schools_refresh"
+        assert RANGE_START_TAG not in request.tags
