@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from event_assets.generate.schools import (
     DEFAULT_DAYS,
@@ -31,7 +32,7 @@ PROG = "python -m event_assets.generate"
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line instead of usage plus message."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 

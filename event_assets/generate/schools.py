@@ -10,8 +10,8 @@ listed in ``BAD_KINDS``.
 
 Everything is drawn from one seeded ``numpy.random.Generator``, so the same arguments give
 byte-identical files. The bulk (device set-up and sessions) is built as numpy arrays and
-formatted column-wise into bytes, which keeps 10M events to about a minute; only the few school
-events and the bad records are formatted one by one.
+formatted column-wise into bytes, which keeps 10M events (1.5 GB) well under a minute; only the
+few school events and the bad records are formatted one by one.
 """
 
 from __future__ import annotations
@@ -174,6 +174,24 @@ class _Few:
 
 
 @dataclass
+class _Lines:
+    """Formatted lines with their delivery day, position key and the moment they stand for."""
+
+    day: np.ndarray
+    key: np.ndarray
+    line: np.ndarray  # object array of bytes
+    place: np.ndarray
+
+    def take(self, rows: np.ndarray) -> _Lines:
+        return _Lines(self.day[rows], self.key[rows], self.line[rows], self.place[rows])
+
+    @staticmethod
+    def concat(parts: list[_Lines]) -> _Lines:
+        columns = ("day", "key", "line", "place")
+        return _Lines(*(np.concatenate([getattr(p, c) for p in parts]) for c in columns))
+
+
+@dataclass
 class _World:
     """Schools and devices, and when things happen to them."""
 
@@ -249,13 +267,13 @@ def generate_schools_sample(
     bad = _bad_records(rng, world, sessions, log_ids, session_ids, per_kind)
 
     _deliver(rng, bulk, world)
-    schools_few = _few_arrays(rng, school_lines, world, late=True)
+    school_few = _deliver_few(rng, school_lines, world, late=True)
     late = int(np.count_nonzero(bulk.day != (bulk.time - start_ms) // DAY_MS))
-    late += int(np.count_nonzero(schools_few[0] != (schools_few[3] - start_ms) // DAY_MS))
-    duplicates = events - len(bad.lines) - len(bulk) - len(school_lines.lines)
-    schools_few = _duplicate(rng, bulk, schools_few, max(duplicates, 0), world)
-    bad_few = _few_arrays(rng, bad, world, late=False)
-    few = tuple(np.concatenate([a, b]) for a, b in zip(schools_few, bad_few, strict=True))
+    late += int(np.count_nonzero(school_few.day != (school_few.place - start_ms) // DAY_MS))
+    # Re-deliveries make up the difference to the exact event count asked for.
+    duplicates = max(events - len(bad.lines) - len(bulk) - len(school_lines.lines), 0)
+    school_few = _duplicate(rng, bulk, school_few, duplicates, world)
+    few = _Lines.concat([school_few, _deliver_few(rng, bad, world, late=False)])
 
     out_dir.mkdir(parents=True, exist_ok=True)
     files, lines, sizes = [], [], []
@@ -274,7 +292,7 @@ def generate_schools_sample(
         sessions=len(sessions.start),
         abandoned=int(sessions.abandoned.sum()),
         late=late,
-        duplicates=max(duplicates, 0),
+        duplicates=duplicates,
         bad={kind: bad.counts[kind] for kind in BAD_KINDS},
     )
 
@@ -350,7 +368,9 @@ def _iso(ms: int, millis: bool = True) -> str:
     return text + "Z"
 
 
-def _between(rng: np.random.Generator, low: np.ndarray | int, high: np.ndarray | int, n: int):
+def _between(
+    rng: np.random.Generator, low: np.ndarray | int, high: np.ndarray | int, n: int
+) -> np.ndarray:
     """Uniform int64 ms in [low, high) per element (bounds may be arrays)."""
     low = np.asarray(low, dtype=np.int64)
     span = np.maximum(np.asarray(high, dtype=np.int64) - low, 1)
@@ -405,76 +425,109 @@ def _draw_world(
     )
 
 
-def _pick(rng: np.random.Generator, eligible: np.ndarray, share: float) -> np.ndarray:
-    """Indices drawn with ``share``; at least ``MIN_SPECIAL`` when enough are eligible."""
-    chosen = np.flatnonzero(eligible & (rng.random(eligible.size) < share))
-    candidates = np.flatnonzero(eligible)
-    if chosen.size < MIN_SPECIAL <= candidates.size:
-        chosen = np.sort(rng.choice(candidates, MIN_SPECIAL, replace=False))
-    return chosen
+def _pick(
+    rng: np.random.Generator, eligible: np.ndarray, share: float, device: np.ndarray | None = None
+) -> np.ndarray:
+    """Indices drawn with ``share``; at least ``MIN_SPECIAL`` when enough are eligible.
+
+    With ``device``, at most one per device: a session running for days would swallow another
+    one picked on the same device a day later.
+    """
+    drawn = np.flatnonzero(eligible & (rng.random(eligible.size) < share))
+    shuffled = rng.permutation(np.flatnonzero(eligible))
+    chosen = _one_per_device(drawn, device)
+    if chosen.size < MIN_SPECIAL:
+        chosen = _one_per_device(shuffled, device)[:MIN_SPECIAL]
+    return np.sort(chosen)
+
+
+def _one_per_device(rows: np.ndarray, device: np.ndarray | None) -> np.ndarray:
+    if device is None:
+        return rows
+    return rows[np.sort(np.unique(device[rows], return_index=True)[1])]
+
+
+@dataclass
+class _DeviceDays:
+    """Active device-days and when each one's school-day sessions ended."""
+
+    device: np.ndarray
+    day: np.ndarray
+    last_end: np.ndarray
 
 
 def _draw_sessions(rng: np.random.Generator, world: _World) -> _Sessions:
-    """Back-to-back school-day sessions per device and day, plus evening and multi-day ones."""
-    days = world.days
-    device = np.repeat(np.arange(world.n_devices, dtype=np.int64), days)
-    day = np.tile(np.arange(days, dtype=np.int64), world.n_devices)
+    """School-day sessions per device and day, plus evening and multi-day ones, none overlapping."""
+    regular, active = _school_day_sessions(rng, world)
+    day_start = world.start_ms + active.day * DAY_MS
+
+    # Left on in the evening: most run past midnight.
+    midnight = _pick(rng, active.day <= world.days - 2, MIDNIGHT_SHARE)
+    mid_start = np.maximum(
+        _between(
+            rng, day_start[midnight] + 23 * HOUR_MS, day_start[midnight] + DAY_MS, midnight.size
+        ),
+        active.last_end[midnight] + 5 * MINUTE_MS,
+    )
+    mid_end = mid_start + _between(rng, 10 * MINUTE_MS, 150 * MINUTE_MS, midnight.size)
+
+    # Never closed for 1.5 to 3.5 days from the evening: it covers three to five calendar days.
+    eligible = active.day <= world.days - 3
+    eligible[midnight] = False
+    multi = _pick(rng, eligible, MULTI_DAY_SHARE, active.device)
+    multi_start = np.maximum(
+        _between(rng, day_start[multi] + 17 * HOUR_MS, day_start[multi] + 22 * HOUR_MS, multi.size),
+        active.last_end[multi] + 5 * MINUTE_MS,
+    )
+    room = world.end_ms - HOUR_MS - multi_start
+    multi_end = multi_start + np.minimum(
+        _between(rng, 36 * HOUR_MS, 84 * HOUR_MS, multi.size), room
+    )
+
+    sizes = [regular.start.size, midnight.size, multi.size]
+    sessions = _Sessions(
+        device=np.concatenate([regular.device, active.device[midnight], active.device[multi]]),
+        start=np.concatenate([regular.start, mid_start, multi_start]),
+        end=np.concatenate([regular.end, mid_end, multi_end]),
+        special=np.repeat(np.array([0, 1, 2], dtype=np.int8), sizes),
+        abandoned=np.zeros(sum(sizes), dtype=bool),
+    )
+    sessions = _without_overlaps(sessions, world)
+    sessions.abandoned = (sessions.special == 0) & (rng.random(sessions.start.size) < ABANDON_SHARE)
+    return sessions
+
+
+def _school_day_sessions(rng: np.random.Generator, world: _World) -> tuple[_Sessions, _DeviceDays]:
+    """Back-to-back sessions from the morning on, for every device on the days it is used."""
+    device = np.repeat(np.arange(world.n_devices, dtype=np.int64), world.days)
+    day = np.tile(np.arange(world.days, dtype=np.int64), world.n_devices)
     weekend = (world.weekday + day) % 7 >= 5
     p_active = np.where(weekend, WEEKEND_ACTIVE, WEEKDAY_ACTIVE)
     active = (day >= world.onboard_day[device]) & (rng.random(device.size) < p_active)
     device, day = device[active], day[active]
-    day_start = world.start_ms + day * DAY_MS
 
     per_day = 1 + rng.poisson(MEAN_SESSIONS_PER_DAY - 1, device.size)
     total = int(per_day.sum())
     minutes = rng.lognormal(math.log(MEDIAN_SESSION_MINUTES), SESSION_SIGMA, total)
     duration = (np.clip(minutes, 1.0, 180.0) * MINUTE_MS).astype(np.int64)
     gap = MINUTE_MS + (rng.exponential(MEAN_GAP_MINUTES, total) * MINUTE_MS).astype(np.int64)
+    # Each session starts after the previous ones of its device-day and their gaps: a running
+    # sum restarted at every device-day.
     step = duration + gap
     before = np.cumsum(step) - step
     first = np.cumsum(per_day) - per_day
     offset = before - np.repeat(before[first], per_day)
-    first_start = day_start + _between(
-        rng, 6 * HOUR_MS + 30 * MINUTE_MS, 9 * HOUR_MS + 30 * MINUTE_MS, device.size
-    )
-    start = np.repeat(first_start, per_day) + offset
+    morning = world.start_ms + day * DAY_MS + 6 * HOUR_MS + 30 * MINUTE_MS
+    start = np.repeat(_between(rng, morning, morning + 3 * HOUR_MS, device.size), per_day) + offset
     end = start + duration
-    last_end = end[first + per_day - 1]
-
-    midnight = _pick(rng, day <= days - 2, MIDNIGHT_SHARE)
-    mid_start = np.maximum(
-        _between(
-            rng,
-            day_start[midnight] + 23 * HOUR_MS,
-            day_start[midnight] + 23 * HOUR_MS + 55 * MINUTE_MS,
-            midnight.size,
-        ),
-        last_end[midnight] + 5 * MINUTE_MS,
-    )
-    mid_end = mid_start + _between(rng, 10 * MINUTE_MS, 150 * MINUTE_MS, midnight.size)
-
-    eligible = day <= days - 3
-    eligible[midnight] = False
-    multi = _pick(rng, eligible, MULTI_DAY_SHARE)
-    multi_start = np.maximum(
-        _between(rng, day_start[multi] + 17 * HOUR_MS, day_start[multi] + 22 * HOUR_MS, multi.size),
-        last_end[multi] + 5 * MINUTE_MS,
-    )
-    room = world.end_ms - HOUR_MS - multi_start
-    multi_end = multi_start + np.minimum(
-        _between(rng, 26 * HOUR_MS, 80 * HOUR_MS, multi.size), room
-    )
-
     sessions = _Sessions(
-        device=np.concatenate([np.repeat(device, per_day), device[midnight], device[multi]]),
-        start=np.concatenate([start, mid_start, multi_start]),
-        end=np.concatenate([end, mid_end, multi_end]),
-        special=np.repeat(np.array([0, 1, 2], dtype=np.int8), [total, midnight.size, multi.size]),
-        abandoned=np.zeros(total + midnight.size + multi.size, dtype=bool),
+        device=np.repeat(device, per_day),
+        start=start,
+        end=end,
+        special=np.zeros(total, dtype=np.int8),
+        abandoned=np.zeros(total, dtype=bool),
     )
-    sessions = _without_overlaps(sessions, world)
-    sessions.abandoned = (sessions.special == 0) & (rng.random(sessions.start.size) < ABANDON_SHARE)
-    return sessions
+    return sessions, _DeviceDays(device, day, end[first + per_day - 1])
 
 
 def _without_overlaps(sessions: _Sessions, world: _World) -> _Sessions:
@@ -618,7 +671,8 @@ class _BadContext:
     anchor_device: np.ndarray
     anchor_start: np.ndarray
     anchor_end: np.ndarray
-    anchor_session: list[str]
+    anchor_row: np.ndarray  # the anchors' rows in the session id table
+    session_ids: np.ndarray
     paired: np.ndarray  # distinct anchors: first half for second_end, second for duplicate_start
     few: _Few = field(default_factory=_Few)
 
@@ -628,8 +682,11 @@ class _BadContext:
     def anchor(self) -> int:
         return int(self.rng.integers(len(self.anchor_start)))
 
+    def session_of(self, i: int) -> str:
+        return _uuid_text(self.session_ids, int(self.anchor_row[i]))
+
     def after(self, i: int, low: int, high: int) -> int:
-        """A moment shortly after anchor session ``i`` ended, when its device is idle."""
+        """A moment shortly after anchor session ``i`` ended, so after its device got a type."""
         return int(self.anchor_end[i]) + int(self.rng.integers(low, high))
 
     def school_time(self) -> int:
@@ -668,7 +725,8 @@ def _bad_records(
         anchor_device=sessions.device[anchors],
         anchor_start=sessions.start[anchors],
         anchor_end=sessions.end[anchors],
-        anchor_session=[_uuid_text(session_ids, s) for s in anchors],
+        anchor_row=anchors,
+        session_ids=session_ids,
         # Sessions that get a second end or start are never shared (unless there are too few).
         paired=rng.choice(anchors.size, 2 * per_kind, replace=anchors.size < 2 * per_kind),
     )
@@ -688,8 +746,8 @@ def _malformed_json(ctx: _BadContext, n: int) -> None:
         line = ctx.line("StartSession", t, _device_of(ctx, i), sessionId=ctx.fresh_id())
         if k % 3 == 2:  # garbled: a string value lost its opening quote
             bad = line.replace(b'"type":"', b'"type":', 1)
-        else:  # truncated in transfer
-            bad = line[: int(ctx.rng.integers(10, len(line) - 1))]
+        else:  # truncated in transfer, after its time and log id so that lines stay distinct
+            bad = line[: int(ctx.rng.integers(len(line) - 45, len(line) - 1))]
         ctx.emit("malformed_json", t, bad)
 
 
@@ -866,7 +924,7 @@ def _end_on_other_device(ctx: _BadContext, n: int) -> None:
 def _second_end(ctx: _BadContext, n: int) -> None:
     for i in ctx.paired[:n]:
         t = ctx.after(int(i), MINUTE_MS, 3 * HOUR_MS)
-        line = ctx.line("EndSession", t, _device_of(ctx, i), sessionId=ctx.anchor_session[i])
+        line = ctx.line("EndSession", t, _device_of(ctx, i), sessionId=ctx.session_of(i))
         ctx.emit("second_end", t, line)
 
 
@@ -874,7 +932,7 @@ def _duplicate_start(ctx: _BadContext, n: int) -> None:
     for i in ctx.paired[n : 2 * n]:
         start, end = int(ctx.anchor_start[i]), int(ctx.anchor_end[i])
         t = start + int(ctx.rng.integers(SECOND_MS, end - start - SECOND_MS))
-        line = ctx.line("StartSession", t, _device_of(ctx, i), sessionId=ctx.anchor_session[i])
+        line = ctx.line("StartSession", t, _device_of(ctx, i), sessionId=ctx.session_of(i))
         ctx.emit("duplicate_start", t, line)
 
 
@@ -920,10 +978,8 @@ def _deliver(rng: np.random.Generator, events: _Events, world: _World) -> None:
     events.day, events.key = day, key
 
 
-def _few_arrays(
-    rng: np.random.Generator, few: _Few, world: _World, late: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(day, key, line, place) arrays for one-by-one events, delivered like the bulk."""
+def _deliver_few(rng: np.random.Generator, few: _Few, world: _World, late: bool) -> _Lines:
+    """Deliver one-by-one events like the bulk (bad records are never late)."""
     place = np.array(few.place, dtype=np.int64)
     day = np.clip((place - world.start_ms) // DAY_MS, 0, world.days - 1)
     key = place + rng.integers(0, SHUFFLE_WINDOW_MS, place.size)
@@ -933,21 +989,19 @@ def _few_arrays(
         key[moved] = _any_time_of(rng, day[moved], world)
     lines = np.empty(place.size, dtype=object)
     lines[:] = few.lines
-    return day, key, lines, place
+    return _Lines(day, key, lines, place)
 
 
 def _duplicate(
-    rng: np.random.Generator,
-    bulk: _Events,
-    few: tuple[np.ndarray, ...],
-    count: int,
-    world: _World,
-) -> tuple[np.ndarray, ...]:
-    """Re-deliver ``count`` valid events unchanged in a later file (the same one if only one)."""
+    rng: np.random.Generator, bulk: _Events, few: _Lines, count: int, world: _World
+) -> _Lines:
+    """Re-deliver ``count`` valid events unchanged in a later file (the same one if only one).
+
+    Bulk copies are appended to ``bulk``; the one-by-one events with their copies are returned.
+    """
     bulk_size = len(bulk)
-    day = np.concatenate([bulk.day, few[0]])
-    last = world.days - 1
-    candidates = np.flatnonzero(day < last) if world.days > 1 else np.arange(day.size)
+    day = np.concatenate([bulk.day, few.day])
+    candidates = np.flatnonzero(day < world.days - 1) if world.days > 1 else np.arange(day.size)
     chosen = np.sort(rng.choice(candidates, min(count, candidates.size), replace=False))
     again_day = _late_days(rng, day[chosen], world.days) if world.days > 1 else day[chosen]
     again_key = _any_time_of(rng, again_day, world)
@@ -955,9 +1009,9 @@ def _duplicate(
     copies = bulk.take(chosen[in_bulk])
     copies.day, copies.key = again_day[in_bulk], again_key[in_bulk]
     bulk.extend(copies)
-    rows = chosen[~in_bulk] - bulk_size
-    extra = (again_day[~in_bulk], again_key[~in_bulk], few[2][rows], few[3][rows])
-    return tuple(np.concatenate([a, b]) for a, b in zip(few, extra, strict=True))
+    few_copies = few.take(chosen[~in_bulk] - bulk_size)
+    few_copies.day, few_copies.key = again_day[~in_bulk], again_key[~in_bulk]
+    return _Lines.concat([few, few_copies])
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -1015,15 +1069,15 @@ def _write_day(
     path: Path,
     day: int,
     bulk: _Events,
-    few: tuple[np.ndarray, ...],
+    few: _Lines,
     log_ids: np.ndarray,
     session_ids: np.ndarray,
 ) -> tuple[int, int]:
     """Write one delivery day's file atomically; returns (lines, bytes)."""
     rows = np.flatnonzero(bulk.day == day)
-    few_rows = np.flatnonzero(few[0] == day)
-    lines = np.concatenate([_format_bulk(bulk, rows, log_ids, session_ids), few[2][few_rows]])
-    keys = np.concatenate([bulk.key[rows], few[1][few_rows]])
+    few_rows = np.flatnonzero(few.day == day)
+    lines = np.concatenate([_format_bulk(bulk, rows, log_ids, session_ids), few.line[few_rows]])
+    keys = np.concatenate([bulk.key[rows], few.key[few_rows]])
     ordered = lines[np.argsort(keys, kind="stable")].tolist()
     data = b"\n".join(ordered) + b"\n" if ordered else b""
     # A hidden temporary name the landing sensor's *.jsonl glob cannot pick up half-written.

@@ -1,0 +1,37 @@
+{#
+    Text of one top-level field of a JSON object column (NULL when the field is missing, is
+    JSON null, or the column is not an object). Non-string values come back as their JSON text.
+#}
+{% macro json_field(column, field) -%}
+    {{ return(adapter.dispatch('json_field', 'event_assets')(column, field)) }}
+{%- endmacro %}
+
+{% macro default__json_field(column, field) -%}
+    json_extract_path_text({{ column }}, '{{ field }}')
+{%- endmacro %}
+
+{% macro duckdb__json_field(column, field) -%}
+    json_extract_string({{ column }}, '$.{{ field }}')
+{%- endmacro %}
+
+{% macro spark__json_field(column, field) -%}
+    get_json_object({{ column }}, '$.{{ field }}')
+{%- endmacro %}
+
+
+{# True when the JSON column holds an object (not an array, scalar or JSON null). #}
+{% macro json_is_object(column) -%}
+    {{ return(adapter.dispatch('json_is_object', 'event_assets')(column)) }}
+{%- endmacro %}
+
+{% macro default__json_is_object(column) -%}
+    (substring(trim(cast({{ column }} as {{ dbt.type_string() }})), 1, 1) = '{')
+{%- endmacro %}
+
+{% macro duckdb__json_is_object(column) -%}
+    (json_type({{ column }}) = 'OBJECT')
+{%- endmacro %}
+
+{% macro spark__json_is_object(column) -%}
+    (substring(trim({{ column }}), 1, 1) = '{' and json_object_keys({{ column }}) is not null)
+{%- endmacro %}

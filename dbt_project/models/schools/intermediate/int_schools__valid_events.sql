@@ -1,0 +1,29 @@
+-- The valid events: deduplicated, syntactically and semantically valid. Session starts here
+-- are the counted ones and session ends the closing ones (at most one of each per session).
+
+with
+
+classified_events as (
+    select * from {{ ref('int_schools__events_classified') }}
+),
+
+valid_events as (
+    select *
+    from classified_events
+    where status = 'valid'
+)
+
+select
+    event_key,
+    source_file,
+    file_hash,
+    line_number,
+    ingested_at,
+    event_type,
+    event_at,
+    log_id,
+    log_type,
+    name,
+    school_id,
+    session_id
+from valid_events

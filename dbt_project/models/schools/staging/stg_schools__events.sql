@@ -1,0 +1,125 @@
+-- One row per raw row: the event's fields extracted and typed, an event key for exact-duplicate
+-- detection and the first syntax rule the row breaks (NULL when it breaks none).
+
+with
+
+raw_rows as (
+    select * from {{ source('schools', 'raw_schools_events') }}
+),
+
+extracted_fields as (
+    select
+        source_file,
+        file_hash,
+        line_number,
+        ingested_at,
+        load_error,
+        coalesce(record is not null and {{ json_is_object('record') }}, false) as is_json_object,
+        coalesce(cast(record as {{ dbt.type_string() }}), raw_line) as raw_record,
+        {{ json_field('record', 'type') }} as raw_event_type,
+        {{ json_field('record', 'time') }} as raw_event_time,
+        {{ json_field('record', 'logId') }} as raw_log_id,
+        {{ json_field('record', 'logType') }} as raw_log_type,
+        {{ json_field('record', 'name') }} as raw_name,
+        {{ json_field('record', 'schoolId') }} as raw_school_id,
+        {{ json_field('record', 'sessionId') }} as raw_session_id
+    from raw_rows
+),
+
+cleaned_fields as (
+    -- blank counts as missing; ids compare case-insensitively
+    select
+        *,
+        nullif(trim(raw_event_type), '') as event_type_text,
+        nullif(trim(raw_event_time), '') as event_time_text,
+        lower(nullif(trim(raw_log_id), '')) as log_id,
+        nullif(trim(raw_log_type), '') as log_type,
+        case when trim(raw_name) <> '' then raw_name end as name,
+        lower(nullif(trim(raw_school_id), '')) as school_id,
+        lower(nullif(trim(raw_session_id), '')) as session_id
+    from extracted_fields
+),
+
+typed_fields as (
+    -- 'SetNameEvent' and 'SetName' are the same type
+    select
+        *,
+        case
+            when {{ dbt.right('event_type_text', 5) }} = 'Event'
+                then substring(event_type_text, 1, {{ dbt.length('event_type_text') }} - 5)
+            else event_type_text
+        end as event_type,
+        {{ parse_utc_timestamp('event_time_text') }} as event_at
+    from cleaned_fields
+),
+
+checked_events as (
+    select
+        *,
+        case
+            when load_error is not null then load_error
+            when not is_json_object then 'malformed_json'
+            when event_type_text is null or event_time_text is null or log_id is null
+                then 'missing_field'
+            when event_type = 'SetLogType' and log_type is null then 'missing_field'
+            when event_type = 'SetName' and name is null then 'missing_field'
+            when event_type = 'AssignToSchool' and school_id is null then 'missing_field'
+            when event_type in ('StartSession', 'EndSession') and session_id is null
+                then 'missing_field'
+            when event_type not in (
+                'SetLogType', 'SetName', 'AssignToSchool', 'StartSession', 'EndSession'
+            )
+                then 'unknown_type'
+            when not {{ matches_uuid('log_id') }} then 'invalid_uuid'
+            when event_type = 'AssignToSchool' and not {{ matches_uuid('school_id') }}
+                then 'invalid_uuid'
+            when event_type in ('StartSession', 'EndSession') and not {{ matches_uuid('session_id') }}
+                then 'invalid_uuid'
+            when event_at is null then 'unparseable_time'
+            when event_at < cast('{{ var("schools_min_event_time") }}' as {{ dbt.type_timestamp() }})
+                then 'time_out_of_range'
+            when event_at > {{ dbt.dateadd('day', 1, 'ingested_at') }} then 'time_out_of_range'
+            when event_type = 'SetLogType' and log_type not in ('School', 'Device')
+                then 'invalid_log_type'
+        end as syntax_reason
+    from typed_fields
+),
+
+keyed_events as (
+    -- equal keys = the same event (type, instant, log and payload), e.g. a file delivered twice
+    select
+        *,
+        case
+            when is_json_object and load_error is null then {{ dbt.hash(dbt.concat([
+                "coalesce(event_type, '<null>')", "'|'",
+                "coalesce(cast(event_at as " ~ dbt.type_string() ~ "), event_time_text, '<null>')", "'|'",
+                "coalesce(log_id, '<null>')", "'|'",
+                "coalesce(log_type, '<null>')", "'|'",
+                "coalesce(name, '<null>')", "'|'",
+                "coalesce(school_id, '<null>')", "'|'",
+                "coalesce(session_id, '<null>')",
+            ])) }}
+        end as event_key
+    from checked_events
+)
+
+select
+    source_file,
+    file_hash,
+    line_number,
+    ingested_at,
+    load_error,
+    is_json_object,
+    raw_record,
+    raw_event_type,
+    raw_event_time,
+    event_type,
+    event_at,
+    log_id,
+    log_type,
+    name,
+    school_id,
+    session_id,
+    event_key,
+    syntax_reason
+from keyed_events
