@@ -5,7 +5,8 @@ Writes the event stream in the real archive's format (JSON Lines, compact, keys 
 ``schools-YYYY-MM-DD.jsonl``, with the dirt the pipeline has to cope with: lightly shuffled
 files, late and re-delivered (exactly duplicated) events, ``...Event``-suffixed type names, times
 without milliseconds, sessions spanning midnight and several days, abandoned sessions, devices
-re-assigned to another school, schools renamed, and a small share of every kind of bad record
+re-assigned to another school (some in a pause between two sessions), schools renamed (at
+least ``MIN_RENAMED`` of at least ``MIN_SCHOOLS``), and a small share of every kind of bad record
 listed in ``BAD_KINDS``.
 
 Everything is drawn from one seeded ``numpy.random.Generator``, so the same arguments give
@@ -63,13 +64,22 @@ DUPLICATE_SHARE = 0.005
 BAD_SHARE_PER_KIND = 0.002
 MIN_BAD_PER_KIND = 2
 RENAME_SHARE = 0.20
+MIN_RENAMED = 2
 REASSIGN_SHARE = 0.10
+MIN_REASSIGNED = 3
+# Of the re-assigned devices: moved in the pause between two sessions of one school day, so that
+# the sessions before and after the move belong to different schools.
+PAUSE_MOVE_SHARE = 0.5
+MIN_PAUSE_MOVES = 2
+PAUSE_MARGIN_MS = 5 * SECOND_MS
 LATE_ASSIGN_SHARE = 0.02
 ABANDON_SHARE = 0.03
 
 # Fleet and usage: tablets are onboarded mostly on the first day, used on school days in short
 # sessions one after another, rarely at weekends.
 DEVICES_PER_SCHOOL = 40
+# Small samples still get a school table worth looking at (renames, moves between schools).
+MIN_SCHOOLS = 12
 MIN_DEVICES = 2
 ONBOARD_FIRST_DAY_SHARE = 0.85
 WEEKDAY_ACTIVE = 0.92
@@ -261,7 +271,7 @@ def generate_schools_sample(
     log_ids = _uuids(rng, world.n_schools + world.n_devices)
     session_ids = _uuids(rng, len(sessions.start))
 
-    bulk = _Events.concat([_device_events(rng, world), _session_events(world, sessions)])
+    bulk = _Events.concat([_device_events(rng, world, sessions), _session_events(world, sessions)])
     _style(rng, bulk)
     school_lines = _school_events(rng, world, log_ids)
     bad = _bad_records(rng, world, sessions, log_ids, session_ids, per_kind)
@@ -409,7 +419,7 @@ def _world_with_sessions(
 def _draw_world(
     rng: np.random.Generator, n_devices: int, start_ms: int, days: int, weekday: int
 ) -> _World:
-    n_schools = max(2, round(n_devices / DEVICES_PER_SCHOOL))
+    n_schools = max(MIN_SCHOOLS, round(n_devices / DEVICES_PER_SCHOOL))
     later = rng.random(n_devices) >= ONBOARD_FIRST_DAY_SHARE
     onboard = np.where(later, rng.integers(1, max(days, 2), n_devices), 0)
     return _World(
@@ -420,9 +430,20 @@ def _draw_world(
         n_devices=n_devices,
         onboard_day=np.minimum(onboard, days - 1),
         late_assign=rng.random(n_devices) < LATE_ASSIGN_SHARE,
-        reassign=rng.random(n_devices) < REASSIGN_SHARE,
-        renamed=rng.random(n_schools) < RENAME_SHARE,
+        reassign=_flags(rng, np.ones(n_devices, dtype=bool), REASSIGN_SHARE, MIN_REASSIGNED),
+        renamed=_flags(rng, np.ones(n_schools, dtype=bool), RENAME_SHARE, MIN_RENAMED),
     )
+
+
+def _flags(
+    rng: np.random.Generator, eligible: np.ndarray, share: float, minimum: int
+) -> np.ndarray:
+    """Eligible entries drawn with ``share``, topped up at random to ``minimum`` if possible."""
+    flags = eligible & (rng.random(eligible.size) < share)
+    short = min(minimum, int(eligible.sum())) - int(flags.sum())
+    if short > 0:
+        flags[rng.permutation(np.flatnonzero(eligible & ~flags))[:short]] = True
+    return flags
 
 
 def _pick(
@@ -561,8 +582,12 @@ def _trim_sessions(rng: np.random.Generator, sessions: _Sessions, target: int) -
     return sessions.take(np.sort(keep))
 
 
-def _device_events(rng: np.random.Generator, world: _World) -> _Events:
-    """SetLogType, AssignToSchool and some re-assignments per device."""
+def _device_events(rng: np.random.Generator, world: _World, sessions: _Sessions) -> _Events:
+    """SetLogType, AssignToSchool and some re-assignments per device.
+
+    Half of the re-assignments fall into a pause between two sessions of a school day; the
+    others at any moment after the first assignment (at night, at the weekend, mid-session).
+    """
     n, schools = world.n_devices, world.n_schools
     day_start = world.start_ms + world.onboard_day.astype(np.int64) * DAY_MS
     typed = _between(rng, day_start + 5 * HOUR_MS, day_start + 6 * HOUR_MS + 25 * MINUTE_MS, n)
@@ -575,6 +600,8 @@ def _device_events(rng: np.random.Generator, world: _World) -> _Events:
     school = rng.integers(0, schools, n)
     moved = np.flatnonzero(world.reassign)
     moved_at = _between(rng, assigned[moved] + HOUR_MS, world.end_ms - HOUR_MS, moved.size)
+    in_pause, pause_at = _pause_moves(rng, sessions, assigned, moved)
+    moved_at[in_pause] = pause_at
     moved_to = (school[moved] + rng.integers(1, schools, moved.size)) % schools
     log = world.n_schools + np.arange(n)
     return _Events(
@@ -583,6 +610,36 @@ def _device_events(rng: np.random.Generator, world: _World) -> _Events:
         log=np.concatenate([log, log, log[moved]]),
         payload=np.concatenate([np.ones(n, dtype=np.int64), school, moved_to]),
     )
+
+
+def _pause_moves(
+    rng: np.random.Generator, sessions: _Sessions, assigned: np.ndarray, moved: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which of the ``moved`` devices move in a pause between two sessions, and when.
+
+    A pause is the time between a completed session that started after the device's first
+    assignment and the next session of the device on the same day. Returns the positions in
+    ``moved`` and a moment inside a random pause of each of those devices.
+    """
+    device, start, end = sessions.device, sessions.start, sessions.end
+    low = end[:-1] + PAUSE_MARGIN_MS
+    high = start[1:] - PAUSE_MARGIN_MS
+    pause = np.flatnonzero(
+        (device[1:] == device[:-1])
+        & ~sessions.abandoned[:-1]
+        & (start[:-1] > assigned[device[:-1]])
+        & (high > low)
+        & (end[:-1] // DAY_MS == start[1:] // DAY_MS)
+    )
+    pause = pause[np.isin(device[pause], moved)]
+    # One random pause per device: shuffle, then take each device's first.
+    pause = pause[rng.permutation(pause.size)]
+    owners, first = np.unique(device[pause], return_index=True)
+    pause = pause[first]
+    has_pause = np.isin(moved, owners)
+    chosen = np.flatnonzero(_flags(rng, has_pause, PAUSE_MOVE_SHARE, MIN_PAUSE_MOVES))
+    rows = pause[np.searchsorted(owners, moved[chosen])]
+    return chosen, _between(rng, low[rows], high[rows], rows.size)
 
 
 def _session_events(world: _World, sessions: _Sessions) -> _Events:

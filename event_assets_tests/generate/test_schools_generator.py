@@ -21,6 +21,7 @@ import pytest
 from event_assets.generate.schools import (
     BAD_KINDS,
     DEFAULT_START,
+    MIN_EVENTS,
     generate_schools,
     generate_schools_sample,
 )
@@ -263,10 +264,101 @@ def test_schools_devices_and_their_history(classified: tuple[Counter, list[Event
     schools = [log for log, kind in types.items() if kind == "School"]
     devices = [log for log, kind in types.items() if kind == "Device"]
     assert len(schools) >= 2 and len(devices) >= 2 * len(schools)
+    assert len(schools) >= 12
     names = Counter(e.log_id for e in events if e.type == "SetName")
     assert set(names) == set(schools) and max(names.values()) >= 2  # some renamed
+    assert sum(n >= 2 for n in names.values()) >= 2
     assigned = Counter(e.log_id for e in events if e.type == "AssignToSchool")
     assert set(assigned) <= set(devices) and max(assigned.values()) >= 2  # some re-assigned
+
+
+@dataclass(frozen=True)
+class History:
+    """What a sample says about schools and devices, from its valid events."""
+
+    schools: int
+    renamed: int
+    devices: int
+    reassigned: int
+    moved_in_pause: int
+
+
+def _read(directory: Path) -> list[tuple[date, str]]:
+    result = []
+    for path in sorted(directory.glob("schools-*.jsonl")):
+        file_day = date.fromisoformat(path.stem.removeprefix("schools-"))
+        result += [(file_day, line) for line in path.read_text("utf-8").split("\n")[:-1]]
+    return result
+
+
+def history(events: list[Event]) -> History:
+    """Count schools, renamed schools, devices, re-assigned devices and those moved in a pause.
+
+    A move is in a pause when it lies between a completed session that started after the
+    device's first assignment and the device's next session on the same day.
+    """
+    types = {e.log_id: e.body["logType"] for e in events if e.type == "SetLogType"}
+    names = Counter(e.log_id for e in events if e.type == "SetName")
+    assigned = defaultdict(list)
+    for e in events:
+        if e.type == "AssignToSchool":
+            assigned[e.log_id].append(e.time)
+    spans = defaultdict(list)
+    for device, start, end in sessions(events):
+        spans[device].append((start, end))
+    in_pause = 0
+    for device, times in assigned.items():
+        first, *moves = sorted(times)
+        pauses = [
+            (a_end, b_start)
+            for (a_start, a_end), (b_start, _) in itertools.pairwise(sorted(spans[device]))
+            if a_end is not None and first < a_start and a_end.date() == b_start.date()
+        ]
+        in_pause += any(low < move < high for move in moves for low, high in pauses)
+    return History(
+        schools=sum(kind == "School" for kind in types.values()),
+        renamed=sum(n >= 2 for n in names.values()),
+        devices=sum(kind == "Device" for kind in types.values()),
+        reassigned=sum(len(t) >= 2 for t in assigned.values()),
+        moved_in_pause=in_pause,
+    )
+
+
+@pytest.fixture(scope="module")
+def history_20k(tmp_path_factory: pytest.TempPathFactory) -> History:
+    """The history of a sample like the committed one (20,000 events, seed 42)."""
+    out = tmp_path_factory.mktemp("schools_20k")
+    generate_schools(out, 20_000, seed=42)
+    return history(classify(_read(out))[1])
+
+
+def test_20k_sample_has_a_real_school_table(history_20k: History) -> None:
+    assert history_20k.schools >= 12
+    assert history_20k.renamed >= 2
+    assert history_20k.devices >= 2 * history_20k.schools
+
+
+def test_20k_sample_moves_devices_between_sessions(history_20k: History) -> None:
+    # About 10% of the devices, some of them in a pause between two sessions of a school day.
+    assert 3 <= history_20k.reassigned <= 0.2 * history_20k.devices
+    assert history_20k.moved_in_pause >= 2
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_smallest_sample_still_has_schools_renames_and_moves(tmp_path: Path, seed: int) -> None:
+    sample = generate_schools_sample(tmp_path, MIN_EVENTS, seed=seed)
+    assert sample.events == MIN_EVENTS and sample.schools >= 12
+    found = history(classify(_read(tmp_path))[1])
+    assert found.schools == sample.schools and found.devices == sample.devices
+    assert found.renamed >= 2
+    assert found.reassigned >= min(3, found.devices) and found.moved_in_pause >= 2
+
+
+def test_schools_scale_with_devices(tmp_path: Path) -> None:
+    """About one school per 40 devices once that is more than the minimum of 12."""
+    sample = generate_schools_sample(tmp_path, 200_000, seed=5, days=3)
+    assert sample.schools > 12
+    assert 30 <= sample.devices / sample.schools <= 50
 
 
 def test_sessions_span_midnight_and_days(classified: tuple[Counter, list[Event]]) -> None:
