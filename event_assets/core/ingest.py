@@ -25,7 +25,10 @@ LEDGER_TABLE = "ingestion_ledger"
 _CHUNK = 8 * 1024 * 1024
 _BOMS_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
+# raw_id: arrival order, unique and increasing across files (the cheap key downstream models join
+# and order on; "first delivered" = smallest raw_id).
 RAW_COLUMNS = """
+    raw_id BIGINT NOT NULL,
     source_file VARCHAR NOT NULL,
     file_hash VARCHAR NOT NULL,
     line_number BIGINT NOT NULL,
@@ -135,11 +138,14 @@ def _load_one(
     damaged: bool,
 ) -> dict:
     ingested_at = datetime.now(UTC).replace(tzinfo=None)
-    params = [str(text_path), landed.name, content_hash, damaged, ingested_at]
     conn.execute("begin transaction")
     try:
+        (last_raw_id,) = conn.execute(
+            f"select coalesce(max(raw_id), 0) from main.{raw_table}"
+        ).fetchone()
+        params = [str(text_path), landed.name, content_hash, damaged, ingested_at, last_raw_id]
         select = _ARRAY_SELECT if _is_json_array(conn, text_path) else _LINES_SELECT
-        conn.execute(f"insert into main.{raw_table} {select}", params)
+        conn.execute(f"insert into main.{raw_table} by name {select}", params)
         records, unparseable = conn.execute(
             f"""select count(*), count(*) filter (where load_error is not null)
                 from main.{raw_table} where file_hash = ? and source_file = ?""",
@@ -179,7 +185,8 @@ def _remember(
     )
 
 
-# Parameters: $1 text file, $2 source file name, $3 content hash, $4 damaged encoding, $5 now.
+# Parameters: $1 text file, $2 source file name, $3 content hash, $4 damaged encoding, $5 now,
+# $6 the largest raw_id so far.
 _LINES_SELECT = """
 with document as (
     select string_split(replace(ltrim(content, chr(65279)), chr(13), ''), chr(10)) as lines
@@ -198,6 +205,7 @@ parsed as (
     where trim(line) <> ''
 )
 select
+    $6 + line_number as raw_id,
     $2 as source_file,
     $3 as file_hash,
     line_number,
@@ -216,6 +224,7 @@ with document as (
     select json_extract(ltrim(content, chr(65279))::json, '$[*]') as elements from read_text($1)
 )
 select
+    $6 + generate_subscripts(elements, 1) as raw_id,
     $2 as source_file,
     $3 as file_hash,
     generate_subscripts(elements, 1) as line_number,

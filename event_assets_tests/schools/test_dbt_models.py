@@ -22,6 +22,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from event_assets.core.ingest import RAW_COLUMNS
+
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 DBT = Path(sys.executable).with_name("dbt")
 
@@ -42,11 +44,6 @@ def _session(n: int) -> str:
 
 
 X1, X2, X3, X4, X5, X6, X7, X8, X9 = (_session(n) for n in range(1, 10))
-
-RAW_COLUMNS = """
-    source_file varchar, file_hash varchar, line_number bigint, record json,
-    raw_line varchar, load_error varchar, ingested_at timestamp
-"""
 
 
 def _event(type_: str, time: str, log_id: str, **payload: str) -> dict:
@@ -133,17 +130,21 @@ class Warehouse:
         return subprocess.run(command, env=os.environ.copy(), capture_output=True, text=True)
 
     def load(self, source_file: str, file_hash: str, ingested_at: datetime, lines: list) -> None:
-        """Store a file's lines as the ingestion does: one raw row per line."""
-        rows = [
-            (source_file, file_hash, number, *_raw_columns(line), ingested_at)
-            for number, line in enumerate(lines, start=1)
-        ]
+        """Store a file's lines as the ingestion does: one raw row per line, in arrival order."""
         with duckdb.connect(str(self.path)) as connection:
             connection.execute(
                 f"create table if not exists main.raw_schools_events ({RAW_COLUMNS})"
             )
+            (last_raw_id,) = connection.execute(
+                "select coalesce(max(raw_id), 0) from main.raw_schools_events"
+            ).fetchone()
+            rows = [
+                (last_raw_id + number, source_file, file_hash, number, *_raw_columns(line),
+                 ingested_at)
+                for number, line in enumerate(lines, start=1)
+            ]  # fmt: skip
             connection.executemany(
-                "insert into main.raw_schools_events values (?, ?, ?, ?::json, ?, ?, ?)", rows
+                "insert into main.raw_schools_events values (?, ?, ?, ?, ?::json, ?, ?, ?)", rows
             )
 
     def query(self, sql: str) -> list[tuple]:

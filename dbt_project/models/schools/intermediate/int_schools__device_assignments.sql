@@ -13,9 +13,7 @@ assignments as (
         log_id as device_id,
         school_id,
         event_at as assigned_at,
-        source_file,
-        line_number,
-        file_hash
+        raw_id
     from valid_events
     where event_type = 'AssignToSchool'
 ),
@@ -25,11 +23,11 @@ sequenced_assignments as (
         *,
         lead(assigned_at) over (
             partition by device_id
-            order by assigned_at, source_file, line_number, file_hash
+            order by assigned_at, raw_id
         ) as superseded_at,
         row_number() over (
             partition by device_id
-            order by assigned_at desc, source_file desc, line_number desc, file_hash desc
+            order by assigned_at desc, raw_id desc
         ) as recency_rank
     from assignments
 )

@@ -10,13 +10,13 @@ staged_events as (
 ),
 
 numbered_copies as (
-    -- the first copy of an event (by file, then line) is kept; malformed rows have no key
+    -- the first delivered copy of an event is kept; malformed rows have no key
     select
         *,
         case
             when event_key is not null then row_number() over (
                 partition by event_key
-                order by source_file, line_number, file_hash, ingested_at
+                order by raw_id
             )
         end as copy_number
     from staged_events
@@ -70,15 +70,13 @@ entity_checked_events as (
 
 ranked_session_starts as (
     select
-        source_file,
-        file_hash,
-        line_number,
+        raw_id,
         session_id,
         log_id as device_id,
         event_at as started_at,
         row_number() over (
             partition by session_id
-            order by event_at, source_file, line_number, file_hash
+            order by event_at, raw_id
         ) as start_rank
     from entity_checked_events
     where event_type = 'StartSession'
@@ -97,9 +95,7 @@ counted_session_starts as (
 
 checked_session_ends as (
     select
-        ends.source_file,
-        ends.file_hash,
-        ends.line_number,
+        ends.raw_id,
         ends.session_id,
         ends.event_at as ended_at,
         case
@@ -117,31 +113,29 @@ checked_session_ends as (
 ranked_closing_ends as (
     -- a session is closed by its earliest remaining end
     select
-        source_file,
-        file_hash,
-        line_number,
+        raw_id,
         row_number() over (
             partition by session_id
-            order by ended_at, source_file, line_number, file_hash
+            order by ended_at, raw_id
         ) as end_rank
     from checked_session_ends
     where end_reason is null
 ),
 
 session_rejections as (
-    select source_file, file_hash, line_number, 'duplicate_start' as session_reason
+    select raw_id, 'duplicate_start' as session_reason
     from ranked_session_starts
     where start_rank > 1
 
     union all
 
-    select source_file, file_hash, line_number, end_reason as session_reason
+    select raw_id, end_reason as session_reason
     from checked_session_ends
     where end_reason is not null
 
     union all
 
-    select source_file, file_hash, line_number, 'second_end' as session_reason
+    select raw_id, 'second_end' as session_reason
     from ranked_closing_ends
     where end_rank > 1
 ),
@@ -167,16 +161,13 @@ classified_events as (
         end as reason
     from numbered_copies as copies
     left join entity_checked_events
-        on copies.source_file = entity_checked_events.source_file
-        and copies.file_hash = entity_checked_events.file_hash
-        and copies.line_number = entity_checked_events.line_number
+        on copies.raw_id = entity_checked_events.raw_id
     left join session_rejections
-        on copies.source_file = session_rejections.source_file
-        and copies.file_hash = session_rejections.file_hash
-        and copies.line_number = session_rejections.line_number
+        on copies.raw_id = session_rejections.raw_id
 )
 
 select
+    raw_id,
     source_file,
     file_hash,
     line_number,
@@ -185,7 +176,6 @@ select
     reason,
     load_error,
     is_json_object,
-    raw_record,
     raw_event_type,
     raw_event_time,
     event_type,

@@ -20,7 +20,7 @@ ranked_names as (
         event_at as named_at,
         row_number() over (
             partition by log_id
-            order by event_at desc, source_file desc, line_number desc, file_hash desc
+            order by event_at desc, raw_id desc
         ) as recency_rank
     from valid_events
     where event_type = 'SetName'

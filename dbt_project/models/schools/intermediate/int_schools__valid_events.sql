@@ -15,6 +15,7 @@ valid_events as (
 
 select
     event_key,
+    raw_id,
     source_file,
     file_hash,
     line_number,

@@ -11,6 +11,22 @@ rejected_events as (
     select *
     from classified_events
     where status = 'rejected'
+),
+
+raw_rows as (
+    -- the text as it arrived, read for the rejected rows only
+    select raw_id, record, raw_line
+    from {{ source('schools', 'raw_schools_events') }}
+    where raw_id in (select raw_id from rejected_events)
+),
+
+rejected_with_text as (
+    select
+        rejected_events.*,
+        coalesce(cast(raw_rows.record as {{ dbt.type_string() }}), raw_rows.raw_line) as raw_record
+    from rejected_events
+    left join raw_rows
+        on rejected_events.raw_id = raw_rows.raw_id
 )
 
 select
@@ -23,4 +39,4 @@ select
     cast(log_id as {{ dbt.type_string() }}) as log_id,
     cast(raw_record as {{ dbt.type_string() }}) as raw_record,
     cast(ingested_at as {{ dbt.type_timestamp() }}) as ingested_at
-from rejected_events
+from rejected_with_text

@@ -1,21 +1,29 @@
 -- One row per raw row: the event's fields extracted and typed, an event key for exact-duplicate
 -- detection and the first syntax rule the row breaks (NULL when it breaks none).
+-- Each row depends on its raw row only, so the model is incremental: a run stages the raw rows
+-- that arrived since the last one (raw_id is the arrival order). The record's text is not copied
+-- here; `schools_rejected_events` reads it from the raw table for the rejected rows only.
+
+{{ config(materialized='incremental', incremental_strategy='append') }}
 
 with
 
 raw_rows as (
     select * from {{ source('schools', 'raw_schools_events') }}
+    {% if is_incremental() %}
+    where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
+    {% endif %}
 ),
 
 extracted_fields as (
     select
+        raw_id,
         source_file,
         file_hash,
         line_number,
         ingested_at,
         load_error,
         coalesce(record is not null and {{ json_is_object('record') }}, false) as is_json_object,
-        coalesce(cast(record as {{ dbt.type_string() }}), raw_line) as raw_record,
         {{ json_field('record', 'type') }} as raw_event_type,
         {{ json_field('record', 'time') }} as raw_event_time,
         {{ json_field('record', 'logId') }} as raw_log_id,
@@ -104,13 +112,13 @@ keyed_events as (
 )
 
 select
+    raw_id,
     source_file,
     file_hash,
     line_number,
     ingested_at,
     load_error,
     is_json_object,
-    raw_record,
     raw_event_type,
     raw_event_time,
     event_type,
