@@ -29,10 +29,28 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 
 def prepare_dbt_project() -> Path:
-    """Write dbt's manifest (`dbt parse`), which the asset definitions are built from."""
+    """Write dbt's manifest (`dbt parse`), which the asset definitions are built from.
+
+    Skipped when the manifest is newer than every file of the dbt project (a parse costs seconds
+    on every headless run otherwise).
+    """
     export_settings(load_settings())
-    dbt_project.preparer.prepare(dbt_project)
+    if not _manifest_is_current():
+        dbt_project.preparer.prepare(dbt_project)
     return dbt_project.manifest_path
+
+
+def _manifest_is_current() -> bool:
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return False
+    generated = {manifest.parent.resolve(), (DBT_PROJECT_DIR / "logs").resolve()}
+    sources = (
+        path
+        for path in DBT_PROJECT_DIR.rglob("*")
+        if path.is_file() and not any(parent in generated for parent in path.resolve().parents)
+    )
+    return all(path.stat().st_mtime < manifest.stat().st_mtime for path in sources)
 
 
 def manifest_path() -> Path:

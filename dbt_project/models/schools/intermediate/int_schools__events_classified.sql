@@ -1,7 +1,19 @@
 -- Every raw row gets exactly one status: 'duplicate' (a later copy of an event already
 -- received), 'rejected' (with the first reason that applies) or 'valid'. The semantic rules
--- depend on the whole stored stream (a log's type may arrive in a later file), so they are
--- recomputed over all of it.
+-- depend on the whole stored stream (a log's type may arrive in a later file).
+--
+-- Incremental: a run re-classifies only the rows whose status can have changed: the new rows,
+-- every row of a log that received a new SetLogType (and the assignments pointing at it), and
+-- every row of a session that received a new event or whose device was re-typed. Everything
+-- else keeps its status (an earlier copy of an event always stays the first). A full refresh
+-- classifies every row with the same SQL.
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='raw_id',
+    on_schema_change='fail'
+) }}
 
 with
 
@@ -9,21 +21,78 @@ staged_events as (
     select * from {{ ref('stg_schools__events') }}
 ),
 
-numbered_copies as (
+{% if is_incremental() %}
+new_events as (
+    select *
+    from staged_events
+    where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
+),
+
+retyped_logs as (
+    select distinct log_id
+    from new_events
+    where event_type = 'SetLogType'
+        and syntax_reason is null
+),
+
+touched_sessions as (
+    select session_id
+    from new_events
+    where session_id is not null
+
+    union
+
+    select session_id
+    from staged_events
+    where session_id is not null
+        and log_id in (select log_id from retyped_logs)
+),
+
+events_in_scope as (
+    select *
+    from staged_events
+    where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
+        or log_id in (select log_id from retyped_logs)
+        or school_id in (select log_id from retyped_logs)
+        or session_id in (select session_id from touched_sessions)
+),
+
+copies_of_keys_in_scope as (
+    select raw_id, event_key
+    from staged_events
+    where event_key in (select event_key from events_in_scope)
+),
+{% else %}
+events_in_scope as (
+    select * from staged_events
+),
+
+copies_of_keys_in_scope as (
+    select raw_id, event_key
+    from staged_events
+    where event_key is not null
+),
+{% endif %}
+
+copy_numbers as (
     -- the first delivered copy of an event is kept; malformed rows have no key
     select
-        *,
-        case
-            when event_key is not null then row_number() over (
-                partition by event_key
-                order by raw_id
-            )
-        end as copy_number
-    from staged_events
+        raw_id,
+        row_number() over (partition by event_key order by raw_id) as copy_number
+    from copies_of_keys_in_scope
+),
+
+numbered_copies as (
+    select
+        events_in_scope.*,
+        copy_numbers.copy_number
+    from events_in_scope
+    left join copy_numbers
+        on events_in_scope.raw_id = copy_numbers.raw_id
 ),
 
 well_formed_events as (
-    -- the deduplicated, syntactically valid stream that the semantic rules judge
+    -- the deduplicated, syntactically valid events in scope that the semantic rules judge
     select *
     from numbered_copies
     where coalesce(copy_number, 1) = 1
@@ -31,12 +100,14 @@ well_formed_events as (
 ),
 
 log_types as (
+    -- over the whole stream; copies of a SetLogType carry the same type, so no deduplication
     select
         log_id,
         min(log_type) as log_type,
         count(distinct log_type) as log_type_count
-    from well_formed_events
+    from staged_events
     where event_type = 'SetLogType'
+        and syntax_reason is null
     group by log_id
 ),
 

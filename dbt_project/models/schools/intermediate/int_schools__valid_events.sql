@@ -1,6 +1,11 @@
 -- The valid events: deduplicated, syntactically and semantically valid. Session starts here
 -- are the counted ones and session ends the closing ones (at most one of each per session).
 
+-- A view: the status of old rows can change (incremental classification), so the valid events
+-- are read through from the classification rather than copied.
+
+{{ config(materialized='view') }}
+
 with
 
 classified_events as (
