@@ -13,8 +13,8 @@ Per domain:
 The headless CLI (`python -m event_assets run`) runs the same jobs in-process in the same order.
 """
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 import dagster as dg
@@ -41,9 +41,12 @@ def refresh_job_name(domain: str) -> str:
     return f"{domain}_refresh"
 
 
-def build_ingestion_asset(domain: str, source: str = "events") -> dg.AssetsDefinition:
-    """`raw_<domain>_<source>`: every ready file of `landing/<domain>/`, loaded exactly once."""
+def build_ingestion_asset(
+    domain: str, source: str = "events", folder: str = ""
+) -> dg.AssetsDefinition:
+    """`raw_<domain>_<source>`: every ready file of `landing/<domain>/<folder>`, loaded once."""
     table = raw_table_name(domain, source)
+    where = f"landing/{domain}/{folder}".rstrip("/") + "/"
 
     @dg.asset(
         name=table,
@@ -51,14 +54,14 @@ def build_ingestion_asset(domain: str, source: str = "events") -> dg.AssetsDefin
         pool=WAREHOUSE_POOL,
         kinds={"duckdb"},
         description=(
-            f"Every record received in `landing/{domain}/`, one row per line with its source file, "
+            f"Every record received in `{where}`, one row per line with its source file, "
             "content hash and line number. Append-only; each file content is loaded once "
             "(`ingestion_ledger`). Lines that are not JSON are kept with `load_error`."
         ),
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         settings = warehouse.settings
-        landing_dir = settings.landing_dir(domain)
+        landing_dir = settings.landing_dir(domain) / folder
         if not landing_dir.is_dir():
             raise dg.Failure(
                 description=f"landing folder {landing_dir} does not exist: create it or set "
@@ -155,7 +158,13 @@ def build_stale_days_sensor(
 
 @dataclass
 class DomainPipeline:
-    """What a domain declares; `definitions()` builds the shared wiring around it."""
+    """What a domain declares; `definitions()` builds the shared wiring around it.
+
+    `sources` maps each raw input to its folder under `landing/<domain>/` ("" = the folder
+    itself): one `raw_<domain>_<source>` table each. The jobs follow from the asset graph:
+    everything downstream of the daily assets (Python assets and dbt models alike) runs after
+    the days, everything else in the ingestion job.
+    """
 
     domain: str
     dbt_assets: dg.AssetsDefinition
@@ -163,22 +172,28 @@ class DomainPipeline:
     daily_assets: Sequence[dg.AssetsDefinition]
     downstream_assets: Sequence[dg.AssetsDefinition]
     asset_checks: Sequence[dg.AssetChecksDefinition] = ()
+    sources: Mapping[str, str] = field(default_factory=lambda: {"events": ""})
 
     def definitions(self) -> dg.Definitions:
-        ingestion = build_ingestion_asset(self.domain)
+        ingestion = [
+            build_ingestion_asset(self.domain, source, folder)
+            for source, folder in self.sources.items()
+        ]
+        days_and_after = dg.AssetSelection.assets(*self.daily_assets).downstream()
         ingest_job = dg.define_asset_job(
             ingest_job_name(self.domain),
-            selection=dg.AssetSelection.assets(ingestion, self.dbt_assets, self.stale_days_asset),
+            selection=dg.AssetSelection.assets(*ingestion, self.dbt_assets, self.stale_days_asset)
+            - days_and_after,
             description=f"Ingest new landing files of {self.domain} and rebuild its dbt models.",
         )
         daily_job = dg.define_asset_job(
             daily_job_name(self.domain),
-            selection=dg.AssetSelection.assets(*self.daily_assets, *self.downstream_assets),
+            selection=days_and_after,
             description=f"Re-materialize a range of days of {self.domain} and what depends on it.",
         )
         refresh_job = dg.define_asset_job(
             refresh_job_name(self.domain),
-            selection=dg.AssetSelection.assets(*self.downstream_assets),
+            selection=days_and_after - dg.AssetSelection.assets(*self.daily_assets),
             description=f"Rebuild the unpartitioned tables of {self.domain} after the days.",
         )
         landing_sensor = build_landing_sensor(
@@ -189,7 +204,7 @@ class DomainPipeline:
         )
         return dg.Definitions(
             assets=[
-                ingestion,
+                *ingestion,
                 self.dbt_assets,
                 self.stale_days_asset,
                 *self.daily_assets,

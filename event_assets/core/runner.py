@@ -73,8 +73,8 @@ def run_domain(
     for event in ingest.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
         metadata = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
-        if materialization.asset_key == dg.AssetKey(f"raw_{domain}_events"):
-            outcome.ingestion = metadata
+        if materialization.asset_key.to_user_string().startswith(f"raw_{domain}_"):
+            _add_ingestion(outcome.ingestion, metadata)
         if STALE_RANGES_KEY in metadata:
             outcome.stale_ranges = stale_ranges_from_metadata(dict(materialization.metadata))
     if not ingest.success:
@@ -93,6 +93,15 @@ def run_domain(
             f"days {first}..{last}",
         )
     return outcome
+
+
+def _add_ingestion(total: dict, metadata: dict) -> None:
+    """Sum the ingestion figures of a domain's raw tables (one per input kind)."""
+    for name, value in metadata.items():
+        if isinstance(value, int):
+            total[name] = total.get(name, 0) + value
+        elif isinstance(value, list):
+            total[name] = [*total.get(name, []), *value]
 
 
 def _execute(
