@@ -2,6 +2,8 @@
 
     python -m event_assets.generate schools --events N --out DIR [--seed 42]
         [--start 2026-01-05] [--days 14]
+    python -m event_assets.generate engagement --events N --out DIR [--seed 42]
+        [--start 2021-01-01] [--days 31]
 
 One subcommand per domain, so adding a domain is adding a subparser. Bad arguments end in a
 one-line error (exit status 2), never a traceback.
@@ -16,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
+from event_assets.generate import engagement
+from event_assets.generate.engagement import EngagementSample, generate_engagement_sample
 from event_assets.generate.schools import (
     DEFAULT_DAYS,
     DEFAULT_SEED,
@@ -81,6 +85,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schools.add_argument("--days", type=_count, default=DEFAULT_DAYS, help="number of daily files")
     schools.set_defaults(run=_run_schools)
+
+    engagement_parser = domains.add_parser(
+        "engagement",
+        help="play activity in a children's learning app",
+        description=(
+            "events/, users/ (daily JSON Lines files) and activities/ (the catalogue) of "
+            "activity_exit events, user subscription milestones and activity metadata."
+        ),
+    )
+    engagement_parser.add_argument(
+        "--events",
+        type=_count,
+        required=True,
+        help=f"events in total (at least {engagement.MIN_EVENTS:,})",
+    )
+    engagement_parser.add_argument(
+        "--out", type=Path, required=True, help="directory to write into"
+    )
+    engagement_parser.add_argument(
+        "--seed", type=_seed, default=engagement.DEFAULT_SEED, help="random seed"
+    )
+    engagement_parser.add_argument(
+        "--start", type=_day, default=engagement.DEFAULT_START, help="first day (UTC), YYYY-MM-DD"
+    )
+    engagement_parser.add_argument(
+        "--days", type=_count, default=engagement.DEFAULT_DAYS, help="number of daily files"
+    )
+    engagement_parser.set_defaults(run=_run_engagement)
     return parser
 
 
@@ -106,6 +138,44 @@ def _print_schools(sample: SchoolsSample) -> None:
         f"{sample.sessions:,} sessions ({sample.abandoned:,} abandoned); "
         f"{sample.late:,} late, {sample.duplicates:,} re-delivered"
     )
+    print("bad records: " + ", ".join(f"{k} {v:,}" for k, v in sample.bad.items()))
+
+
+def _run_engagement(args: argparse.Namespace) -> None:
+    sample = generate_engagement_sample(args.out, args.events, args.seed, args.start, args.days)
+    _print_engagement(sample)
+    folders = {
+        engagement.EVENTS_DIR: engagement.EVENTS_PREFIX,
+        engagement.USERS_DIR: engagement.USERS_PREFIX,
+    }
+    written = set(sample.files)
+    others = sorted(
+        path
+        for folder, prefix in folders.items()
+        for path in (args.out / folder).glob(f"{prefix}*.jsonl")
+        if path not in written
+    )
+    if others:
+        print(f"note: {len(others)} other file(s) under {args.out} left as they are")
+
+
+def _print_engagement(sample: EngagementSample) -> None:
+    for files in ([sample.activity_file], sample.user_files, sample.event_files):
+        lines = sum(sample.lines_per_file[p] for p in files)
+        size = sum(sample.bytes_per_file[p] for p in files)
+        folder = files[0].parent
+        print(f"wrote {folder}/  {len(files):>3} file(s)  {lines:>10,} lines  {size:>13,} bytes")
+    total = sum(sample.bytes_per_file.values())
+    print(
+        f"total: {len(sample.files)} files, {sample.events:,} events, {total / 1e6:,.1f} MB; "
+        f"{sample.users:,} users ({sample.user_records:,} records, "
+        f"{sample.users_with_new_milestones:,} re-delivered with new milestones), "
+        f"{sample.users_without_record:,} users without a record, "
+        f"{sample.activities:,} activities (+{sample.unknown_activities} unknown ids); "
+        f"{sample.late:,} late, {sample.redelivered:,} re-delivered, "
+        f"{sample.shared_ids:,} sharing another event's id"
+    )
+    print("quirks: " + ", ".join(f"{k} {v:,}" for k, v in sample.quirks.items()))
     print("bad records: " + ", ".join(f"{k} {v:,}" for k, v in sample.bad.items()))
 
 
