@@ -5,10 +5,10 @@ Per domain:
 - `<domain>_ingest` job: ingestion + the domain's dbt models + `<domain>_stale_days`, an asset
   that compares what the daily-partitioned asset holds with what the current models imply and
   records the days that differ in its metadata;
-- `<domain>_daily` job: the daily-partitioned asset over a range of days, and everything
+- `<domain>_days` job: the daily-partitioned asset over a range of days, and everything
   downstream of it; `<domain>_refresh` job: only the downstream assets (nothing stale);
 - `<domain>_landing_sensor` requests `<domain>_ingest` when files land; `<domain>_stale_days_sensor`
-  turns each `<domain>_stale_days` materialization into one `<domain>_daily` run per contiguous
+  turns each `<domain>_stale_days` materialization into one `<domain>_days` run per contiguous
   range of stale days (or one `<domain>_refresh` run).
 The headless CLI (`python -m event_assets run`) runs the same jobs in-process in the same order.
 """
@@ -34,7 +34,7 @@ def ingest_job_name(domain: str) -> str:
 
 
 def daily_job_name(domain: str) -> str:
-    return f"{domain}_daily"
+    return f"{domain}_days"
 
 
 def refresh_job_name(domain: str) -> str:

@@ -10,11 +10,17 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 
-def plot_daily_series(frame: pd.DataFrame, x: str, y: str, title: str, path: Path) -> Path:
-    """A line plot of `y` over `x`, written to `path` (folders created)."""
+def plot_daily_series(
+    frame: pd.DataFrame, x: str, y: str, title: str, path: Path, by: str | None = None
+) -> Path:
+    """A line plot of `y` over `x` (one line per value of `by`), written to `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     figure, axes = plt.subplots(figsize=(9, 3.5), dpi=100)
-    if len(frame):
+    if len(frame) and by:
+        for label, series in frame.groupby(by, sort=True):
+            axes.plot(series[x], series[y], marker=".", linewidth=1, label=str(label))
+        axes.legend(loc="upper left", fontsize="small")
+    elif len(frame):
         axes.plot(frame[x], frame[y], marker=".", linewidth=1)
     else:
         axes.text(0.5, 0.5, "no data yet", ha="center", va="center", transform=axes.transAxes)

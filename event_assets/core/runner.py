@@ -1,7 +1,7 @@
 """The headless run: what `python -m event_assets run` does, with the same jobs as the UI.
 
 Per domain: the `<domain>_ingest` job (new files -> raw table -> dbt models -> stale days), then one
-`<domain>_daily` run per contiguous range of stale days (or one `<domain>_refresh` run when no day
+`<domain>_days` run per contiguous range of stale days (or one `<domain>_refresh` run when no day
 is stale), all in this process, one step at a time, recorded in the Dagster instance so the UI
 shows them. Returns what happened for the summary; the caller decides the exit code.
 """

@@ -17,15 +17,17 @@ def run_and_summarize(settings: Settings, only_domain: str | None = None) -> int
     known = domains_of(defs)
     if only_domain and only_domain not in known:
         raise ConfigError(f"unknown domain {only_domain!r}; known domains: {', '.join(known)}")
-    domains = [only_domain] if only_domain else known
-    for domain in domains:
-        landing = settings.landing_dir(domain)
-        if not landing.is_dir():
-            raise ConfigError(
-                f"landing folder {landing} does not exist: create it, or set "
-                "EVENT_ASSETS_DATA_DIR to the folder that holds landing/<domain>/"
-            )
+    candidates = [only_domain] if only_domain else known
+    domains = [domain for domain in candidates if settings.landing_dir(domain).is_dir()]
+    if not domains:
+        expected = ", ".join(str(settings.landing_dir(domain)) for domain in candidates)
+        raise ConfigError(
+            f"landing folder {expected} does not exist: create it, or set "
+            "EVENT_ASSETS_DATA_DIR to the folder that holds landing/<domain>/"
+        )
     print(f"warehouse: {settings.duckdb_path}")
+    for domain in sorted(set(candidates) - set(domains)):
+        print(f"[{domain}] skipped: no folder {settings.landing_dir(domain)}")
     instance = dg.DagsterInstance.get()
     log_path = home / "headless_run.log"
     log_path.write_text("")

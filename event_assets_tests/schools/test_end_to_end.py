@@ -155,7 +155,7 @@ def test_materializing_a_day_twice_gives_the_same_table(settings, defs, instance
     before = query(settings, "select * from schools_device_daily_usage order by all")
     from event_assets.core.partitions import range_tags
 
-    job = defs.resolve_job_def("schools_daily")
+    job = defs.resolve_job_def("schools_days")
     result = job.execute_in_process(
         instance=instance, tags=range_tags(date(2026, 1, 6), date(2026, 1, 7))
     )

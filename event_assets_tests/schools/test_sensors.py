@@ -16,12 +16,12 @@ def stale_sensor_requests(defs, instance):
 def test_new_files_request_exactly_the_affected_days(settings, defs):
     landing = settings.landing_dir("schools")
     ingest = defs.resolve_job_def("schools_ingest")
-    daily = defs.resolve_job_def("schools_daily")
+    daily = defs.resolve_job_def("schools_days")
     with dg.instance_for_test() as instance:
         write_events(landing / "day-1.jsonl", FIRST_FILE)
         assert ingest.execute_in_process(instance=instance).success
         (request,) = stale_sensor_requests(defs, instance)
-        assert request.job_name == "schools_daily"
+        assert request.job_name == "schools_days"
         assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == (
             "2026-01-05",
             "2026-01-06",

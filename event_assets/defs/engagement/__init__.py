@@ -1,0 +1,1 @@
+"""The `engagement` domain: play activity in a children's learning app (see README)."""

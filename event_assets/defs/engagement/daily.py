@@ -1,0 +1,34 @@
+"""`engagement_daily`: the daily fact, partitioned by day, copied from `int_engagement__daily_fact`.
+
+The dbt model computes the grain over every day; this asset keeps one partition per day so a run
+replaces exactly the days that changed (new events, or a re-delivered user whose new milestones
+change the subscription status of that user's events: their days differ and become stale).
+"""
+
+from event_assets.core.daily import build_daily_copy_asset, find_stale_days_by_diff
+from event_assets.core.pipeline import build_stale_days_asset
+
+FACT_MODEL = "int_engagement__daily_fact"
+
+engagement_daily = build_daily_copy_asset(
+    name="engagement_daily",
+    group="engagement",
+    source_table=FACT_MODEL,
+    description=(
+        "Plays per UTC day and country, OS (name, version), app version, subscription status at "
+        "event time, activity (id, type) and collection, with additive measures: plays, "
+        "completed_plays, duration_seconds, loading_seconds. Daily-partitioned by `date`; "
+        "re-materializing a day replaces that day."
+    ),
+)
+
+engagement_stale_days = build_stale_days_asset(
+    "engagement",
+    deps=[FACT_MODEL],
+    find_stale_days=lambda conn: find_stale_days_by_diff(conn, FACT_MODEL, "engagement_daily"),
+    description=(
+        "Days of `engagement_daily` that differ from `int_engagement__daily_fact` (new events, "
+        "late events, users whose re-delivered milestones change their events' status). The "
+        "`engagement_stale_days_sensor` re-materializes exactly those partitions."
+    ),
+)
