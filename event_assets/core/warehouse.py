@@ -3,7 +3,8 @@
 `EVENT_ASSETS_DATA_DIR` (default `data`) holds `landing/<domain>/` and the warehouse;
 `EVENT_ASSETS_DUCKDB_PATH` (default `$EVENT_ASSETS_DATA_DIR/warehouse.duckdb`) is the DuckDB file;
 `EVENT_ASSETS_SETTLE_SECONDS` (default 5) is how long a landing file must stay unchanged before it
-is ingested. DuckDB allows one writing process per file, so connections are only ever opened
+is ingested; `EVENT_ASSETS_DUCKDB_MEMORY_LIMIT` (default 3GB) bounds DuckDB's memory (ours and
+dbt's), beyond which it spills to disk. DuckDB allows one writing process per file, so connections are only ever opened
 inside `with` blocks and never held while dbt runs.
 """
 
@@ -19,6 +20,9 @@ import duckdb
 DATA_DIR_VAR = "EVENT_ASSETS_DATA_DIR"
 DUCKDB_PATH_VAR = "EVENT_ASSETS_DUCKDB_PATH"
 SETTLE_SECONDS_VAR = "EVENT_ASSETS_SETTLE_SECONDS"
+# DuckDB's memory limit for our connections and dbt's (profiles.yml reads the same variable).
+MEMORY_LIMIT_VAR = "EVENT_ASSETS_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "3GB"
 
 # Every step that writes the warehouse runs in this pool; the instance limits it to one slot.
 WAREHOUSE_POOL = "warehouse"
@@ -82,8 +86,9 @@ def connect(
     path = Path(duckdb_path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    config = {"memory_limit": os.environ.get(MEMORY_LIMIT_VAR) or DEFAULT_MEMORY_LIMIT}
     try:
-        conn = duckdb.connect(str(path), read_only=read_only)
+        conn = duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as error:
         raise ConfigError(f"cannot open the warehouse {path}: {error}") from None
     try:

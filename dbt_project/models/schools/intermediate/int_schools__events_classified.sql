@@ -57,32 +57,17 @@ events_in_scope as (
         or session_id in (select session_id from touched_sessions)
 ),
 
-copies_of_keys_in_scope as (
-    select raw_id, event_key
-    from staged_events
-    where event_key in (select event_key from events_in_scope)
-),
-{% else %}
-events_in_scope as (
-    select * from staged_events
-),
-
-copies_of_keys_in_scope as (
-    select raw_id, event_key
-    from staged_events
-    where event_key is not null
-),
-{% endif %}
-
 copy_numbers as (
-    -- the first delivered copy of an event is kept; malformed rows have no key
+    -- every copy of the events in scope, earlier ones included
     select
         raw_id,
         row_number() over (partition by event_key order by raw_id) as copy_number
-    from copies_of_keys_in_scope
+    from staged_events
+    where event_key in (select event_key from events_in_scope)
 ),
 
 numbered_copies as (
+    -- the first delivered copy of an event is kept; malformed rows have no key
     select
         events_in_scope.*,
         copy_numbers.copy_number
@@ -90,14 +75,18 @@ numbered_copies as (
     left join copy_numbers
         on events_in_scope.raw_id = copy_numbers.raw_id
 ),
-
-well_formed_events as (
-    -- the deduplicated, syntactically valid events in scope that the semantic rules judge
-    select *
-    from numbered_copies
-    where coalesce(copy_number, 1) = 1
-        and syntax_reason is null
+{% else %}
+numbered_copies as (
+    -- the first delivered copy of an event is kept; malformed rows have no key
+    select
+        *,
+        case
+            when event_key is not null
+                then row_number() over (partition by event_key order by raw_id)
+        end as copy_number
+    from staged_events
 ),
+{% endif %}
 
 log_types as (
     -- over the whole stream; copies of a SetLogType carry the same type, so no deduplication
@@ -119,9 +108,13 @@ school_logs as (
 ),
 
 entity_checked_events as (
+    -- every row in scope; the log rules judge the deduplicated, syntactically valid ones
+    -- (joined to the small log tables here rather than joining the rows back later)
     select
         events.*,
+        coalesce(events.copy_number, 1) = 1 and events.syntax_reason is null as is_well_formed,
         case
+            when coalesce(events.copy_number, 1) > 1 or events.syntax_reason is not null then null
             when log_types.log_id is null then 'log_without_type'
             when log_types.log_type_count > 1 then 'conflicting_log_type'
             when events.event_type = 'SetName' and log_types.log_type <> 'School'
@@ -132,7 +125,7 @@ entity_checked_events as (
             when events.event_type = 'AssignToSchool' and school_logs.school_id is null
                 then 'unknown_school'
         end as entity_reason
-    from well_formed_events as events
+    from numbered_copies as events
     left join log_types
         on events.log_id = log_types.log_id
     left join school_logs
@@ -151,6 +144,7 @@ ranked_session_starts as (
         ) as start_rank
     from entity_checked_events
     where event_type = 'StartSession'
+        and is_well_formed
         and entity_reason is null
 ),
 
@@ -178,6 +172,7 @@ checked_session_ends as (
     left join counted_session_starts as starts
         on ends.session_id = starts.session_id
     where ends.event_type = 'EndSession'
+        and ends.is_well_formed
         and ends.entity_reason is null
 ),
 
@@ -213,28 +208,26 @@ session_rejections as (
 
 classified_events as (
     select
-        copies.*,
+        events.*,
         case
-            when copies.copy_number > 1 then 'duplicate'
+            when events.copy_number > 1 then 'duplicate'
             when coalesce(
-                copies.syntax_reason,
-                entity_checked_events.entity_reason,
+                events.syntax_reason,
+                events.entity_reason,
                 session_rejections.session_reason
             ) is not null then 'rejected'
             else 'valid'
         end as status,
         case
-            when coalesce(copies.copy_number, 1) = 1 then coalesce(
-                copies.syntax_reason,
-                entity_checked_events.entity_reason,
+            when coalesce(events.copy_number, 1) = 1 then coalesce(
+                events.syntax_reason,
+                events.entity_reason,
                 session_rejections.session_reason
             )
         end as reason
-    from numbered_copies as copies
-    left join entity_checked_events
-        on copies.raw_id = entity_checked_events.raw_id
+    from entity_checked_events as events
     left join session_rejections
-        on copies.raw_id = session_rejections.raw_id
+        on events.raw_id = session_rejections.raw_id
 )
 
 select
