@@ -4,8 +4,8 @@
 `EVENT_ASSETS_DUCKDB_PATH` (default `$EVENT_ASSETS_DATA_DIR/warehouse.duckdb`) is the DuckDB file;
 `EVENT_ASSETS_SETTLE_SECONDS` (default 5) is how long a landing file must stay unchanged before it
 is ingested; `EVENT_ASSETS_DUCKDB_MEMORY_LIMIT` (default 3GB) bounds DuckDB's memory (ours and
-dbt's), beyond which it spills to disk. DuckDB allows one writing process per file, so connections are only ever opened
-inside `with` blocks and never held while dbt runs.
+dbt's), beyond which it spills to disk. DuckDB allows one writing process per file, so
+connections are only ever opened inside `with` blocks and never held while dbt runs.
 """
 
 import os
