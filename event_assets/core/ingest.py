@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from event_assets.core.landing import LandedFile, file_sha256
+from event_assets.core.warehouse import ConfigError
 
 LEDGER_TABLE = "ingestion_ledger"
 _CHUNK = 8 * 1024 * 1024
@@ -64,6 +65,12 @@ def raw_table_name(domain: str, source: str = "events") -> str:
 
 def ensure_tables(conn: duckdb.DuckDBPyConnection, raw_table: str) -> None:
     conn.execute(f"create table if not exists main.{raw_table} ({RAW_COLUMNS})")
+    columns = {row[0] for row in conn.execute(f"describe main.{raw_table}").fetchall()}
+    if "raw_id" not in columns:
+        raise ConfigError(
+            f"main.{raw_table} was created by an older version of event_assets (no raw_id): "
+            "remove the warehouse (`make clean`) and run again to rebuild it from landing/"
+        )
     conn.execute(
         f"""create table if not exists main.{LEDGER_TABLE} (
             raw_table VARCHAR NOT NULL,

@@ -141,6 +141,8 @@ def _execute(
                 outcome.stats["plot"] = str(plot.value)
     for failure in result.get_step_failure_events():
         error = failure.step_failure_data.error
+        while error is not None and error.cause is not None:  # the user's error, not Dagster's
+            error = error.cause
         message = error.message.strip().splitlines()[0] if error else "unknown error"
         outcome.runs.append((f"  step {failure.step_key} failed: {message}", False))
     return result
