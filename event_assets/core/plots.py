@@ -1,5 +1,6 @@
 """Small PNG plots written next to the warehouse and shown in asset metadata."""
 
+import base64
 from pathlib import Path
 
 import matplotlib
@@ -32,3 +33,9 @@ def plot_daily_series(
     figure.savefig(path)
     plt.close(figure)
     return path
+
+
+def embedded_png(path: Path, alt: str) -> str:
+    """Markdown showing the PNG inline (for asset metadata)."""
+    encoded = base64.b64encode(path.read_bytes()).decode()
+    return f"![{alt}](data:image/png;base64,{encoded})"

@@ -1,13 +1,10 @@
 """`engagement_stats`: descriptive statistics of the domain, as markdown tables and a plot."""
 
-import base64
-from pathlib import Path
-
 import dagster as dg
 import duckdb
 import pandas as pd
 
-from event_assets.core.plots import plot_daily_series
+from event_assets.core.plots import embedded_png, plot_daily_series
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 
 
@@ -87,10 +84,5 @@ def engagement_stats(warehouse: Warehouse) -> dg.MaterializeResult:
         name: dg.MetadataValue.md(table.to_markdown(index=False)) for name, table in tables.items()
     }
     metadata["daily_plays_plot"] = dg.MetadataValue.path(str(plot_path))
-    metadata["daily_plays_plot_image"] = dg.MetadataValue.md(_embedded_png(plot_path))
+    metadata["daily_plays_plot_image"] = dg.MetadataValue.md(embedded_png(plot_path, "daily plays"))
     return dg.MaterializeResult(metadata=metadata)
-
-
-def _embedded_png(path: Path) -> str:
-    encoded = base64.b64encode(path.read_bytes()).decode()
-    return f"![daily plays](data:image/png;base64,{encoded})"

@@ -3,13 +3,11 @@
 The same figures are printed by the headless CLI (`python -m event_assets run`).
 """
 
-from pathlib import Path
-
 import dagster as dg
 import duckdb
 import pandas as pd
 
-from event_assets.core.plots import plot_daily_series
+from event_assets.core.plots import embedded_png, plot_daily_series
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 
 
@@ -80,12 +78,5 @@ def schools_stats(warehouse: Warehouse) -> dg.MaterializeResult:
         name: dg.MetadataValue.md(table.to_markdown(index=False)) for name, table in tables.items()
     }
     metadata["daily_usage_plot"] = dg.MetadataValue.path(str(plot_path))
-    metadata["daily_usage_plot_image"] = dg.MetadataValue.md(_embedded_png(plot_path))
+    metadata["daily_usage_plot_image"] = dg.MetadataValue.md(embedded_png(plot_path, "daily usage"))
     return dg.MaterializeResult(metadata=metadata)
-
-
-def _embedded_png(path: Path) -> str:
-    import base64
-
-    encoded = base64.b64encode(path.read_bytes()).decode()
-    return f"![daily usage](data:image/png;base64,{encoded})"
