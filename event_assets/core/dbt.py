@@ -54,8 +54,9 @@ def _manifest_is_current() -> bool:
 
 
 def manifest_path() -> Path:
-    """The manifest, parsed first if it is missing (a fresh clone)."""
-    if not dbt_project.manifest_path.exists():
+    """The manifest, parsed first if it is missing or older than the project (a fresh clone, or
+    a model edited while `make dev` runs: reloading the code location picks the change up)."""
+    if not _manifest_is_current():
         prepare_dbt_project()
     return dbt_project.manifest_path
 
