@@ -16,6 +16,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="ingest new files, materialize, check, summarize")
     run.add_argument("--domain", help="only this domain (default: every domain)")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the incremental dbt models from scratch (after a change to their SQL)",
+    )
     commands.add_parser("home", help="print the Dagster instance folder (created if missing)")
     args = parser.parse_args(argv)
     try:
@@ -28,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         from event_assets.core.summary import run_and_summarize
 
-        return run_and_summarize(settings, args.domain)
+        return run_and_summarize(settings, args.domain, args.full_refresh)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

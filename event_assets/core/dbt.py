@@ -76,6 +76,12 @@ class EventAssetsTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else None
 
 
+class DbtBuildConfig(dg.Config):
+    """`full_refresh`: rebuild incremental models from scratch (after a change to their SQL)."""
+
+    full_refresh: bool = False
+
+
 def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
     """All dbt models (and their data tests) of one domain, built with `dbt build`."""
 
@@ -88,8 +94,9 @@ def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
         dagster_dbt_translator=EventAssetsTranslator(),
         pool=WAREHOUSE_POOL,
     )
-    def _models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        yield from dbt.cli(["build"], context=context).stream()
+    def _models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
+        args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
+        yield from dbt.cli(args, context=context).stream()
 
     return _models
 

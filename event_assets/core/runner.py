@@ -64,12 +64,20 @@ def domains_of(defs: dg.Definitions) -> list[str]:
 
 
 def run_domain(
-    defs: dg.Definitions, domain: str, instance: dg.DagsterInstance, log_path: Path, echo=print
+    defs: dg.Definitions,
+    domain: str,
+    instance: dg.DagsterInstance,
+    log_path: Path,
+    echo=print,
+    full_refresh: bool = False,
 ) -> DomainOutcome:
-    """Run one domain's jobs in order; dbt's output is appended to `log_path`."""
+    """Run one domain's jobs in order; dbt's output is appended to `log_path`.
+
+    `full_refresh` rebuilds the domain's incremental dbt models from scratch."""
     outcome = DomainOutcome(domain, log_path)
     echo(f"[{domain}] ingesting new files and building the dbt models ...")
-    ingest = _execute(defs, ingest_job_name(domain), instance, {}, outcome, "ingest")
+    dbt_config = {"ops": {f"{domain}_dbt_models": {"config": {"full_refresh": full_refresh}}}}
+    ingest = _execute(defs, ingest_job_name(domain), instance, {}, outcome, "ingest", dbt_config)
     for event in ingest.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
         metadata = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
@@ -111,12 +119,16 @@ def _execute(
     tags: dict[str, str],
     outcome: DomainOutcome,
     label: str,
+    run_config: dict | None = None,
 ) -> dg.ExecuteInProcessResult:
     job = defs.resolve_job_def(job_name)
     # dbt's own log lines go to stdout: keep them in a file, not in the summary.
     with outcome.log_path.open("a") as log, contextlib.redirect_stdout(log):
         result = job.execute_in_process(
-            instance=instance, tags=tags, raise_on_error=False, run_config=QUIET_LOGS
+            instance=instance,
+            tags=tags,
+            raise_on_error=False,
+            run_config={**QUIET_LOGS, **(run_config or {})},
         )
     outcome.runs.append((f"{job_name} ({label})", result.success))
     for evaluation in result.get_asset_check_evaluations():

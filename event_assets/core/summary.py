@@ -8,7 +8,9 @@ from event_assets.core.runner import DomainOutcome, domains_of, run_domain
 from event_assets.core.warehouse import ConfigError, Settings
 
 
-def run_and_summarize(settings: Settings, only_domain: str | None = None) -> int:
+def run_and_summarize(
+    settings: Settings, only_domain: str | None = None, full_refresh: bool = False
+) -> int:
     home = ensure_dagster_home(settings)
     prepare_dbt_project()
     from event_assets.definitions import defs as load_defs
@@ -31,7 +33,10 @@ def run_and_summarize(settings: Settings, only_domain: str | None = None) -> int
     instance = dg.DagsterInstance.get()
     log_path = home / "headless_run.log"
     log_path.write_text("")
-    outcomes = [run_domain(defs, domain, instance, log_path) for domain in domains]
+    outcomes = [
+        run_domain(defs, domain, instance, log_path, full_refresh=full_refresh)
+        for domain in domains
+    ]
     for outcome in outcomes:
         print_summary(outcome)
     return 0 if all(outcome.ok for outcome in outcomes) else 1
