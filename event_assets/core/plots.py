@@ -9,6 +9,7 @@ matplotlib.use("Agg")  # no display here or in CI
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from dagster import MetadataValue  # noqa: E402
 
 
 def plot_daily_series(
@@ -33,6 +34,17 @@ def plot_daily_series(
     figure.savefig(path)
     plt.close(figure)
     return path
+
+
+def stats_metadata(tables: dict[str, pd.DataFrame], plot: Path, plot_title: str) -> dict:
+    """Asset metadata of a `<domain>_stats` asset: one markdown table per statistic, the plot's
+    path (`plot`) and the plot itself inline (`plot_image`)."""
+    metadata = {
+        name: MetadataValue.md(table.to_markdown(index=False)) for name, table in tables.items()
+    }
+    metadata["plot"] = MetadataValue.path(str(plot))
+    metadata["plot_image"] = MetadataValue.md(embedded_png(plot, plot_title))
+    return metadata
 
 
 def embedded_png(path: Path, alt: str) -> str:

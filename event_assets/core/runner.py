@@ -148,7 +148,7 @@ def _execute(
                 for name, value in materialization.metadata.items()
                 if isinstance(value, dg.MarkdownMetadataValue) and "base64" not in value.value
             }
-            plot = materialization.metadata.get("daily_usage_plot")
+            plot = materialization.metadata.get("plot")
             if plot is not None:
                 outcome.stats["plot"] = str(plot.value)
     for failure in result.get_step_failure_events():

@@ -71,6 +71,6 @@ def print_summary(outcome: DomainOutcome) -> None:
             print(f"  {check.severity:5} failed: {check.asset} / {check.check}")
     for name, table in outcome.stats.items():
         if name == "plot":
-            print(f"\nplot of daily usage: {table}")
+            print(f"\nplot: {table}")
         else:
             print(f"\n{name}\n{table}")

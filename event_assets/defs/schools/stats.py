@@ -7,7 +7,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from event_assets.core.plots import embedded_png, plot_daily_series
+from event_assets.core.plots import plot_daily_series, stats_metadata
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 
 
@@ -74,9 +74,4 @@ def schools_stats(warehouse: Warehouse) -> dg.MaterializeResult:
         title="schools: total daily usage (hours)",
         path=warehouse.settings.plots_dir / "schools_daily_usage.png",
     )
-    metadata: dict[str, dg.MetadataValue] = {
-        name: dg.MetadataValue.md(table.to_markdown(index=False)) for name, table in tables.items()
-    }
-    metadata["daily_usage_plot"] = dg.MetadataValue.path(str(plot_path))
-    metadata["daily_usage_plot_image"] = dg.MetadataValue.md(embedded_png(plot_path, "daily usage"))
-    return dg.MaterializeResult(metadata=metadata)
+    return dg.MaterializeResult(metadata=stats_metadata(tables, plot_path, "daily usage"))
