@@ -2,13 +2,15 @@
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
-from event_assets.core.dbt import prepare_dbt_project
+from event_assets.core.dbt import DBT_PROJECT_DIR, prepare_dbt_project
 from event_assets.core.warehouse import (
     DATA_DIR_VAR,
     DUCKDB_PATH_VAR,
@@ -50,3 +52,14 @@ def write_events(path: Path, events: Iterable[dict | str]) -> Path:
     path.write_text("\n".join(lines) + "\n")
     os.utime(path, (0, 1_000_000))  # long settled
     return path
+
+
+def run_dbt(work_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The project's dbt with `args`, its target and logs in `work_dir`; the warehouse is the one
+    EVENT_ASSETS_DUCKDB_PATH names."""
+    command = [
+        str(Path(sys.executable).with_name("dbt")), *args,
+        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
+    ]  # fmt: skip
+    return subprocess.run(command, env=os.environ.copy(), capture_output=True, text=True)

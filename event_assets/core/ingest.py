@@ -48,7 +48,6 @@ class IngestReport:
     unchanged: int = 0  # files seen before under the same name, size and modification time
     redelivered: list[str] = field(default_factory=list)  # known content under a new name
     unreadable: list[str] = field(default_factory=list)
-    settling: list[str] = field(default_factory=list)
 
     @property
     def records(self) -> int:

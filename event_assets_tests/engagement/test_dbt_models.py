@@ -18,10 +18,8 @@ Every table is compared with answers worked out by hand; the YAML unit tests run
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,8 +28,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
-DBT = Path(sys.executable).with_name("dbt")
+from event_assets_tests.conftest import run_dbt
+
 SELECT = "path:models/engagement"
 
 U_SUB = "5ab5ab00-0000-4000-8000-000000000001"  # trial 12-20 -> subscribed 12-27 10:00 -> 01-27
@@ -264,19 +262,7 @@ class Warehouse:
     tmp_dir: Path
 
     def dbt(self, *args: str) -> subprocess.CompletedProcess[str]:
-        command = [
-            str(DBT),
-            *args,
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(self.tmp_dir / "target"),
-            "--log-path",
-            str(self.tmp_dir / "logs"),
-        ]
-        return subprocess.run(command, env=os.environ.copy(), capture_output=True, text=True)
+        return run_dbt(self.tmp_dir, *args)
 
     def load(self, table: str, source_file: str, file_hash: str, at: datetime, lines: list) -> None:
         """Store a file's lines as the ingestion does: one raw row per line."""

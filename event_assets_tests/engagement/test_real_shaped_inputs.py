@@ -4,18 +4,13 @@ The lines below have the exact shape of the real `users.jsonl` and `activities.j
 invented): milestones not reached are absent, microsecond times, `subtype` null, blank names.
 """
 
-import os
-import subprocess
-import sys
 from datetime import datetime
 
 import duckdb
 
-from event_assets.core.dbt import DBT_PROJECT_DIR
 from event_assets.core.ingest import ingest_files
 from event_assets.core.landing import list_landed_files
-
-DBT = os.path.join(os.path.dirname(sys.executable), "dbt")
+from event_assets_tests.conftest import run_dbt
 
 USERS = """\
 {"user_id": "c7b2555c-5a37-46b6-8715-000000000001", "children_ids": ["314874c6-929b-40cb-9ec8-000000000001"], "country_code": "sa", "registration_at": "2021-01-29 00:55:37.285000"}
@@ -38,12 +33,9 @@ def test_real_shaped_users_and_activities_ingest_as_they_are(tmp_path, monkeypat
         with duckdb.connect(str(database)) as conn:
             report = ingest_files(conn, f"raw_engagement_{source}", list_landed_files(folder))
         assert report.unparseable == 0
-    command = [
-        DBT, "build", "--select", "stg_engagement__users", "stg_engagement__activities",
-        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
-    ]  # fmt: skip
-    result = subprocess.run(command, env=os.environ.copy(), capture_output=True, text=True)
+    result = run_dbt(
+        tmp_path, "build", "--select", "stg_engagement__users stg_engagement__activities"
+    )
     assert result.returncode == 0, result.stdout[-3000:]
 
     with duckdb.connect(str(database), read_only=True) as conn:

@@ -10,10 +10,8 @@ The dbt unit tests (YAML) run against the same warehouse.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,9 +21,7 @@ import duckdb
 import pytest
 
 from event_assets.core.ingest import RAW_COLUMNS
-
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
-DBT = Path(sys.executable).with_name("dbt")
+from event_assets_tests.conftest import run_dbt
 
 S1 = "11111111-1111-4111-8111-111111111111"  # renamed "My Test Scole" -> "My Test School"
 S2 = "22222222-2222-4222-8222-222222222222"  # "Other School"
@@ -122,12 +118,7 @@ class Warehouse:
     tmp_dir: Path
 
     def dbt(self, *args: str) -> subprocess.CompletedProcess[str]:
-        command = [
-            str(DBT), *args,
-            "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-            "--target-path", str(self.tmp_dir / "target"), "--log-path", str(self.tmp_dir / "logs"),
-        ]  # fmt: skip
-        return subprocess.run(command, env=os.environ.copy(), capture_output=True, text=True)
+        return run_dbt(self.tmp_dir, *args)
 
     def load(self, source_file: str, file_hash: str, ingested_at: datetime, lines: list) -> None:
         """Store a file's lines as the ingestion does: one raw row per line, in arrival order."""

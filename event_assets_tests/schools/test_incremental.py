@@ -5,19 +5,15 @@ days later, log types arriving after their events, duplicates and every bad kind
 batch the incremental models are built. The end state must equal a `--full-refresh` build.
 """
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
-from event_assets.core.dbt import DBT_PROJECT_DIR
 from event_assets.core.ingest import ingest_files
 from event_assets.core.landing import list_landed_files
 from event_assets.generate.schools import generate_schools
+from event_assets_tests.conftest import run_dbt
 
-DBT = Path(sys.executable).parent / "dbt"
 SNAPSHOTS = {
     "classified": "select raw_id, status, reason from int_schools__events_classified",
     "sessions": "select * from sessions",
@@ -28,12 +24,8 @@ SNAPSHOTS = {
 
 
 def dbt_build(tmp_path: Path, *extra: str) -> None:
-    command = [
-        str(DBT), "build", "--select", "path:models/schools", "--exclude", "test_type:unit",
-        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"), *extra,
-    ]  # fmt: skip
-    result = subprocess.run(command, env=os.environ.copy(), capture_output=True, text=True)
+    build = ("build", "--select", "path:models/schools", "--exclude", "test_type:unit")
+    result = run_dbt(tmp_path, *build, *extra)
     assert result.returncode == 0, result.stdout[-4000:]
 
 
