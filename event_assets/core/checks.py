@@ -68,9 +68,14 @@ def build_pandera_check(
 
 
 def build_reconciliation_check(
-    asset_key: dg.AssetKey, raw_table: str, classified_table: str
+    asset_key: dg.AssetKey,
+    raw_table: str,
+    classified_table: str,
+    row_key: tuple[str, ...] = ("file_hash", "source_file", "line_number"),
 ) -> dg.AssetChecksDefinition:
-    """`received = valid + rejected + duplicates`: every raw record has exactly one status."""
+    """`received = valid + rejected + duplicates`: every raw record has exactly one status.
+
+    `row_key`: the columns that identify a raw record in both tables (e.g. `("raw_id",)`)."""
 
     @dg.asset_check(
         asset=asset_key,
@@ -91,7 +96,7 @@ def build_reconciliation_check(
             )
             keyed = conn.execute(
                 f"""select count(*) from main.{raw_table} r
-                    left join main.{classified_table} c using (file_hash, source_file, line_number)
+                    left join main.{classified_table} c using ({", ".join(row_key)})
                     where c.status is null"""
             ).fetchone()[0]
         valid, rejected = counts.get("valid", 0), counts.get("rejected", 0)

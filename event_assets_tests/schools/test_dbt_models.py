@@ -193,8 +193,8 @@ def test_every_raw_row_has_exactly_one_status(built: tuple[Warehouse, object]) -
     warehouse, _ = built
     received = warehouse.query("select count(*) from main.raw_schools_events")[0][0]
     classified = warehouse.query(
-        "select count(*), count(distinct source_file || '/' || line_number) "
-        "from main.int_schools__events_classified"
+        "select count(*), count(distinct raw.source_file || '/' || raw.line_number) "
+        "from main.int_schools__events_classified join main.raw_schools_events raw using (raw_id)"
     )[0]
     by_status = dict(
         warehouse.query(
@@ -206,7 +206,7 @@ def test_every_raw_row_has_exactly_one_status(built: tuple[Warehouse, object]) -
     assert by_status == {"valid": 22, "rejected": 20, "duplicate": 3}
     duplicates = warehouse.query(
         "select source_file, line_number from main.int_schools__events_classified "
-        "where status = 'duplicate' order by all"
+        "join main.raw_schools_events using (raw_id) where status = 'duplicate' order by all"
     )
     assert duplicates == [("batch2.jsonl", 2), ("batch2.jsonl", 3), ("batch2.jsonl", 4)]
     assert warehouse.query("select count(*) from main.int_schools__valid_events")[0][0] == 22
@@ -318,6 +318,7 @@ def test_validity_is_recomputed_when_a_log_type_arrives_later(
     _assert_ok(warehouse.dbt("run", "--select", "path:models/schools"))
     reasons = warehouse.query(
         "select line_number, reason from main.int_schools__events_classified "
+        "join main.raw_schools_events using (raw_id) "
         "where session_id = '" + X5 + "' order by line_number"
     )
     assert reasons == [(23, "log_without_type"), (24, "log_without_type")]

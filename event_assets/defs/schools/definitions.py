@@ -25,6 +25,7 @@ defs = DomainPipeline(
             asset_key=dg.AssetKey("int_schools__events_classified"),
             raw_table="raw_schools_events",
             classified_table="int_schools__events_classified",
+            row_key=("raw_id",),
         ),
     ],
 ).definitions()

@@ -57,36 +57,45 @@ events_in_scope as (
         or session_id in (select session_id from touched_sessions)
 ),
 
+{% else %}
+events_in_scope as (
+    select * from staged_events
+),
+{% endif %}
+
+repeated_events as (
+    -- events received more than once; only their copies need numbering
+    select event_key
+    from staged_events
+    where event_key is not null
+        {% if is_incremental() %}
+        and event_key in (select event_key from events_in_scope)
+        {% endif %}
+    group by event_key
+    having count(*) > 1
+),
+
 copy_numbers as (
-    -- every copy of the events in scope, earlier ones included
+    -- every copy of those events, earlier ones included
     select
         raw_id,
         row_number() over (partition by event_key order by raw_id) as copy_number
     from staged_events
-    where event_key in (select event_key from events_in_scope)
+    where event_key in (select event_key from repeated_events)
 ),
 
 numbered_copies as (
     -- the first delivered copy of an event is kept; malformed rows have no key
     select
         events_in_scope.*,
-        copy_numbers.copy_number
+        case
+            when events_in_scope.event_key is not null
+                then coalesce(copy_numbers.copy_number, 1)
+        end as copy_number
     from events_in_scope
     left join copy_numbers
         on events_in_scope.raw_id = copy_numbers.raw_id
 ),
-{% else %}
-numbered_copies as (
-    -- the first delivered copy of an event is kept; malformed rows have no key
-    select
-        *,
-        case
-            when event_key is not null
-                then row_number() over (partition by event_key order by raw_id)
-        end as copy_number
-    from staged_events
-),
-{% endif %}
 
 log_types as (
     -- over the whole stream; copies of a SetLogType carry the same type, so no deduplication
@@ -232,16 +241,8 @@ classified_events as (
 
 select
     raw_id,
-    source_file,
-    file_hash,
-    line_number,
-    ingested_at,
     status,
     reason,
-    load_error,
-    is_json_object,
-    raw_event_type,
-    raw_event_time,
     event_type,
     event_at,
     log_id,

@@ -21,10 +21,6 @@ valid_events as (
 select
     event_key,
     raw_id,
-    source_file,
-    file_hash,
-    line_number,
-    ingested_at,
     event_type,
     event_at,
     log_id,

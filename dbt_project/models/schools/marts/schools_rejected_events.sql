@@ -14,18 +14,27 @@ rejected_events as (
 ),
 
 raw_rows as (
-    -- the text as it arrived, read for the rejected rows only
-    select raw_id, record, raw_line
+    -- where and as what the row arrived, read for the rejected rows only
+    select
+        raw_id,
+        source_file,
+        file_hash,
+        line_number,
+        ingested_at,
+        {{ json_field('record', 'type') }} as raw_event_type,
+        {{ json_field('record', 'time') }} as raw_event_time,
+        coalesce(cast(record as {{ dbt.type_string() }}), raw_line) as raw_record
     from {{ source('schools', 'raw_schools_events') }}
     where raw_id in (select raw_id from rejected_events)
 ),
 
 rejected_with_text as (
     select
-        rejected_events.*,
-        coalesce(cast(raw_rows.record as {{ dbt.type_string() }}), raw_rows.raw_line) as raw_record
+        rejected_events.reason,
+        rejected_events.log_id,
+        raw_rows.*
     from rejected_events
-    left join raw_rows
+    inner join raw_rows
         on rejected_events.raw_id = raw_rows.raw_id
 )
 
