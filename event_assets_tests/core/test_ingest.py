@@ -7,7 +7,7 @@ import os
 import duckdb
 import pytest
 
-from event_assets.core.ingest import ingest_files
+from event_assets.core.ingest import _plain_line_count, _reads_as_plain_lines, ingest_files
 from event_assets.core.landing import list_landed_files
 
 RAW = "raw_test_events"
@@ -40,6 +40,25 @@ def test_malformed_and_blank_lines(conn, tmp_path):
         ("a.jsonl", 5, "[1, 2]", None, None),  # valid JSON, not an object: staging rejects it
         ("a.jsonl", 6, '{"c": "é"}', None, None),
     ]
+
+
+def test_plain_files_take_the_fast_reader_with_the_same_line_numbers(conn, tmp_path):
+    lines = [json.dumps({"n": n, "text": 'a "quoted", comma'}) for n in range(5000)]
+    lines[1234] = '{"broken": '
+    (tmp_path / "plain.jsonl").write_text("\n".join(lines) + "\n")
+    (tmp_path / "blank.jsonl").write_text("\n".join(lines[:3]) + "\n\n" + lines[3] + "\n")
+    (tmp_path / "crlf.jsonl").write_text("\r\n".join(lines[:3]))
+    assert _reads_as_plain_lines(conn, tmp_path / "plain.jsonl")
+    assert _reads_as_plain_lines(conn, tmp_path / "blank.jsonl")  # a blank line is a row too
+    assert _plain_line_count(tmp_path / "crlf.jsonl") is None
+    report = ingest(conn, tmp_path)
+    assert report.records == 5000 + 4 + 3 and report.unparseable == 1
+    plain = [row for row in rows(conn) if row[0] == "plain.jsonl"]
+    assert [row[1] for row in plain] == list(range(1, 5001))
+    assert plain[1234][3:] == ('{"broken": ', "malformed_json")
+    assert plain[4999][2] == lines[4999]
+    blank = [row[1] for row in rows(conn) if row[0] == "blank.jsonl"]
+    assert blank == [1, 2, 3, 5]
 
 
 def test_each_content_is_ingested_once_whatever_its_name(conn, tmp_path):

@@ -7,6 +7,9 @@
 -- every row of a session that received a new event or whose device was re-typed. Everything
 -- else keeps its status (an earlier copy of an event always stays the first). A full refresh
 -- classifies every row with the same SQL.
+--
+-- The staged events are read with `ref` in each CTE rather than through one import CTE: DuckDB
+-- materializes a CTE that is used several times, which here would copy every staged row.
 
 {{ config(
     materialized='incremental',
@@ -17,14 +20,10 @@
 
 with
 
-staged_events as (
-    select * from {{ ref('stg_schools__events') }}
-),
-
 {% if is_incremental() %}
 new_events as (
     select *
-    from staged_events
+    from {{ ref('stg_schools__events') }}
     where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
 ),
 
@@ -43,14 +42,14 @@ touched_sessions as (
     union
 
     select session_id
-    from staged_events
+    from {{ ref('stg_schools__events') }}
     where session_id is not null
         and log_id in (select log_id from retyped_logs)
 ),
 
 events_in_scope as (
     select *
-    from staged_events
+    from {{ ref('stg_schools__events') }}
     where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
         or log_id in (select log_id from retyped_logs)
         or school_id in (select log_id from retyped_logs)
@@ -59,14 +58,14 @@ events_in_scope as (
 
 {% else %}
 events_in_scope as (
-    select * from staged_events
+    select * from {{ ref('stg_schools__events') }}
 ),
 {% endif %}
 
 repeated_events as (
     -- events received more than once; only their copies need numbering
     select event_key
-    from staged_events
+    from {{ ref('stg_schools__events') }}
     where event_key is not null
         {% if is_incremental() %}
         and event_key in (select event_key from events_in_scope)
@@ -80,7 +79,7 @@ copy_numbers as (
     select
         raw_id,
         row_number() over (partition by event_key order by raw_id) as copy_number
-    from staged_events
+    from {{ ref('stg_schools__events') }}
     where event_key in (select event_key from repeated_events)
 ),
 
@@ -103,7 +102,7 @@ log_types as (
         log_id,
         min(log_type) as log_type,
         count(distinct log_type) as log_type_count
-    from staged_events
+    from {{ ref('stg_schools__events') }}
     where event_type = 'SetLogType'
         and syntax_reason is null
     group by log_id
