@@ -98,11 +98,11 @@ def connect(
 
 
 def table_exists(conn: duckdb.DuckDBPyConnection, table: str, schema: str = "main") -> bool:
-    found = conn.execute(
+    ((found,),) = conn.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [schema, table],
-    ).fetchone()
-    return bool(found and found[0])
+    ).fetchall()  # fetchall completes the result, so the connection is free for the next query
+    return bool(found)
 
 
 class Warehouse(dg.ConfigurableResource):

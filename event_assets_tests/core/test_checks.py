@@ -1,25 +1,109 @@
 """The Pandera-schema-to-asset-check factory reports failures with counts and a sample."""
 
-import pandas as pd
-import pandera.pandas as pa
+from datetime import date, datetime
+
+import pandera.polars as pa
+import polars as pl
 
 from event_assets.core.checks import validate_frame
+from event_assets.defs.engagement.schemas import SCHEMAS as ENGAGEMENT
+from event_assets.defs.schools.schemas import SCHEMAS as SCHOOLS
 
 SCHEMA = pa.DataFrameSchema(
-    {"id": pa.Column(str, unique=True), "minutes": pa.Column(float, pa.Check.in_range(0, 1440))}
+    {
+        "id": pa.Column(pl.Utf8, unique=True),
+        "minutes": pa.Column(pl.Float64, pa.Check.in_range(0, 1440)),
+    }
 )
+UUID_A = "0b5a0c0e-0000-4000-8000-00000000000a"
+UUID_B = "0b5a0c0e-0000-4000-8000-00000000000b"
 
 
 def test_a_valid_frame_passes():
-    result = validate_frame(SCHEMA, pd.DataFrame({"id": ["a", "b"], "minutes": [0.0, 1440.0]}))
+    result = validate_frame(SCHEMA, pl.DataFrame({"id": ["a", "b"], "minutes": [0.0, 1440.0]}))
     assert result.passed
     assert result.metadata["rows"].value == 2
 
 
 def test_a_failure_reports_failing_rows_and_a_sample():
-    frame = pd.DataFrame({"id": ["a", "a", "c"], "minutes": [10.0, -1.0, 2000.0]})
+    frame = pl.DataFrame({"id": ["a", "a", "c"], "minutes": [10.0, -1.0, 2000.0]})
     result = validate_frame(SCHEMA, frame)
     assert not result.passed
     assert result.metadata["failing_rows"].value == 3  # duplicate ids on rows 0-1, ranges on 1-2
     assert "in_range" in result.metadata["failing_checks"].value
     assert "2000.0" in result.metadata["sample"].value
+
+
+def test_a_wrong_column_type_fails():
+    frame = pl.DataFrame({"id": ["a"], "minutes": [10]})  # integers, not floats
+    result = validate_frame(SCHEMA, frame)
+    assert not result.passed
+    assert "dtype" in result.metadata["failing_checks"].value
+
+
+def _sessions(**changes) -> pl.DataFrame:
+    row = {
+        "session_id": UUID_A,
+        "device_id": UUID_B,
+        "started_at": datetime(2026, 1, 5, 8),
+        "ended_at": datetime(2026, 1, 5, 9),
+        "duration_minutes": 60.0,
+        "school_id": None,
+        "school_name": None,
+    } | changes
+    return pl.DataFrame(
+        [row],
+        schema={
+            "session_id": pl.Utf8,
+            "device_id": pl.Utf8,
+            "started_at": pl.Datetime("us"),
+            "ended_at": pl.Datetime("us"),
+            "duration_minutes": pl.Float64,
+            "school_id": pl.Utf8,
+            "school_name": pl.Utf8,
+        },
+    )
+
+
+def test_the_sessions_schema_catches_what_the_contract_forbids():
+    sessions = SCHOOLS["sessions"]
+    assert validate_frame(sessions, _sessions()).passed
+    assert validate_frame(sessions, _sessions(ended_at=None, duration_minutes=None)).passed
+    for broken, failing in [
+        (_sessions(ended_at=datetime(2026, 1, 5, 7)), "ended_at is before started_at"),
+        (_sessions(duration_minutes=None), "duration_minutes is null exactly when"),
+        (_sessions(device_id="DEVICE-1"), "str_matches"),
+        (pl.concat([_sessions(), _sessions()]), "field_uniqueness"),
+    ]:
+        result = validate_frame(sessions, broken)
+        assert not result.passed
+        assert failing in result.metadata["failing_checks"].value
+
+
+def test_the_engagement_schemas_check_order_and_ranges():
+    dim_date = pl.DataFrame(
+        {"date": [date(2026, 1, 5)], "iso_week": [54], "quarter": [1], "day_of_week": [1]},
+        schema={
+            "date": pl.Date,
+            "iso_week": pl.Int32,
+            "quarter": pl.Int32,
+            "day_of_week": pl.Int32,
+        },
+    )
+    result = validate_frame(ENGAGEMENT["dim_date"], dim_date)
+    assert not result.passed and "in_range" in result.metadata["failing_checks"].value
+    users = pl.DataFrame(
+        {
+            "user_id": ["u1", "u2"],
+            "registration_at": [None, None],
+            "trial_start_at": [datetime(2026, 1, 5), None],
+            "trial_end_at": [datetime(2026, 1, 4), datetime(2026, 1, 4)],
+            "subscription_start_at": [None, None],
+            "subscription_expire_at": [None, None],
+        },
+        schema_overrides={"registration_at": pl.Datetime("us")},
+    )
+    result = validate_frame(ENGAGEMENT["dim_user_subscription"], users)
+    assert not result.passed
+    assert result.metadata["failing_rows"].value == 1  # u2 has no trial start: not out of order
+    assert "trial ends before it starts" in result.metadata["failing_checks"].value

@@ -1,7 +1,8 @@
 """Pandera schemas of the `schools` output tables; each one runs as an asset check on its table."""
 
-import pandera.pandas as pa
-from pandera.pandas import Check, Column
+import pandera.polars as pa
+import polars as pl
+from pandera.polars import Check, Column
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 MINUTES_PER_DAY = 24 * 60
@@ -28,26 +29,30 @@ REJECTION_REASONS = [
 
 
 def _uuid(nullable: bool = False, unique: bool = False) -> Column:
-    return Column(str, Check.str_matches(UUID_PATTERN), nullable=nullable, unique=unique)
+    return Column(pl.Utf8, Check.str_matches(UUID_PATTERN), nullable=nullable, unique=unique)
 
 
 sessions = pa.DataFrameSchema(
     {
         "session_id": _uuid(unique=True),
         "device_id": _uuid(),
-        "started_at": Column("datetime64[ns]"),
-        "ended_at": Column("datetime64[ns]", nullable=True),
-        "duration_minutes": Column(float, Check.ge(0), nullable=True),
+        "started_at": Column(pl.Datetime),
+        "ended_at": Column(pl.Datetime, nullable=True),
+        "duration_minutes": Column(pl.Float64, Check.ge(0), nullable=True),
         "school_id": _uuid(nullable=True),
-        "school_name": Column(str, nullable=True),
+        "school_name": Column(pl.Utf8, nullable=True),
     },
     checks=[
         Check(
-            lambda df: df["ended_at"].isna() | (df["ended_at"] >= df["started_at"]),
+            lambda data: data.lazyframe.select(
+                pl.col("ended_at").is_null() | (pl.col("ended_at") >= pl.col("started_at"))
+            ),
             error="ended_at is before started_at",
         ),
         Check(
-            lambda df: df["ended_at"].isna() == df["duration_minutes"].isna(),
+            lambda data: data.lazyframe.select(
+                pl.col("ended_at").is_null() == pl.col("duration_minutes").is_null()
+            ),
             error="duration_minutes is null exactly when the session is abandoned",
         ),
     ],
@@ -59,7 +64,7 @@ devices = pa.DataFrameSchema(
     {
         "device_id": _uuid(unique=True),
         "school_id": _uuid(nullable=True),
-        "first_session_started_at": Column("datetime64[ns]", nullable=True),
+        "first_session_started_at": Column(pl.Datetime, nullable=True),
     },
     description="devices: one row per device.",
 )
@@ -67,10 +72,10 @@ devices = pa.DataFrameSchema(
 schools = pa.DataFrameSchema(
     {
         "school_id": _uuid(unique=True),
-        "name": Column(str, nullable=True),
-        "device_count": Column(int, Check.ge(0)),
-        "median_session_length": Column(float, Check.ge(0), nullable=True),
-        "mean_session_length": Column(float, Check.ge(0), nullable=True),
+        "name": Column(pl.Utf8, nullable=True),
+        "device_count": Column(pl.Int64, Check.ge(0)),
+        "median_session_length": Column(pl.Float64, Check.ge(0), nullable=True),
+        "mean_session_length": Column(pl.Float64, Check.ge(0), nullable=True),
     },
     description="schools: one row per school, non-negative counts and lengths.",
 )
@@ -78,9 +83,9 @@ schools = pa.DataFrameSchema(
 usage_history = pa.DataFrameSchema(
     {
         "device_id": _uuid(),
-        "date": Column("datetime64[ns]"),
-        "usage_minutes": Column(float, Check.in_range(0, MINUTES_PER_DAY)),
-        "avg_usage_minutes_7d": Column(float, Check.in_range(0, MINUTES_PER_DAY)),
+        "date": Column(pl.Date),
+        "usage_minutes": Column(pl.Float64, Check.in_range(0, MINUTES_PER_DAY)),
+        "avg_usage_minutes_7d": Column(pl.Float64, Check.in_range(0, MINUTES_PER_DAY)),
     },
     unique=["device_id", "date"],
     description="usage_history: one row per device and day, minutes within a day.",
@@ -89,9 +94,9 @@ usage_history = pa.DataFrameSchema(
 device_daily_usage = pa.DataFrameSchema(
     {
         "device_id": _uuid(),
-        "date": Column("datetime64[ns]"),
-        "usage_minutes": Column(float, Check.in_range(0, MINUTES_PER_DAY, include_min=False)),
-        "sessions": Column(int, Check.ge(1)),
+        "date": Column(pl.Date),
+        "usage_minutes": Column(pl.Float64, Check.in_range(0, MINUTES_PER_DAY, include_min=False)),
+        "sessions": Column(pl.Int64, Check.ge(1)),
     },
     unique=["device_id", "date"],
     description="schools_device_daily_usage: one row per device and day, 0 < minutes <= 1440.",
@@ -99,10 +104,10 @@ device_daily_usage = pa.DataFrameSchema(
 
 rejected_events = pa.DataFrameSchema(
     {
-        "source_file": Column(str),
-        "file_hash": Column(str),
-        "line_number": Column(int, Check.ge(1)),
-        "reason": Column(str, Check.isin(REJECTION_REASONS)),
+        "source_file": Column(pl.Utf8),
+        "file_hash": Column(pl.Utf8),
+        "line_number": Column(pl.Int64, Check.ge(1)),
+        "reason": Column(pl.Utf8, Check.isin(REJECTION_REASONS)),
     },
     unique=["file_hash", "line_number"],
     description="schools_rejected_events: every rejected record once, with a known reason.",
