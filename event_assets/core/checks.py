@@ -15,6 +15,16 @@ from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, table_exists
 SAMPLE_SIZE = 10
 
 
+def in_order_check(first: str, then: str, error: str) -> pa.Check:
+    """A Pandera (polars) row check: `then` is not before `first` where both are known."""
+    return pa.Check(
+        lambda data: data.lazyframe.select(
+            pl.col(then).is_null() | pl.col(first).is_null() | (pl.col(then) >= pl.col(first))
+        ),
+        error=error,
+    )
+
+
 def validate_frame(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> dg.AssetCheckResult:
     """Validate `frame`; a failure reports failing rows, failing checks and a sample."""
     try:

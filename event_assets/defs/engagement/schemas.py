@@ -4,6 +4,8 @@ import pandera.polars as pa
 import polars as pl
 from pandera.polars import Check, Column
 
+from event_assets.core.checks import in_order_check
+
 STATUSES = ["free", "trial", "subscribed", "lapsed", "unknown"]
 DIMENSIONS = [
     "country_code",
@@ -33,16 +35,6 @@ def _grain_checks() -> list[Check]:
             error="completed_plays > plays",
         ),
     ]
-
-
-def _in_order(first: str, then: str, error: str) -> Check:
-    """`then` is not before `first` where both are known."""
-    return Check(
-        lambda data: data.lazyframe.select(
-            pl.col(then).is_null() | pl.col(first).is_null() | (pl.col(then) >= pl.col(first))
-        ),
-        error=error,
-    )
 
 
 def _fact(period: str, period_type: object, rollup: bool) -> pa.DataFrameSchema:
@@ -89,8 +81,8 @@ dim_user_subscription = pa.DataFrameSchema(
         "registration_at": Column(pl.Datetime, nullable=True),
     },
     checks=[
-        _in_order("trial_start_at", "trial_end_at", "trial ends before it starts"),
-        _in_order(
+        in_order_check("trial_start_at", "trial_end_at", "trial ends before it starts"),
+        in_order_check(
             "subscription_start_at",
             "subscription_expire_at",
             "subscription expires before it starts",

@@ -4,6 +4,8 @@ import pandera.polars as pa
 import polars as pl
 from pandera.polars import Check, Column
 
+from event_assets.core.checks import in_order_check
+
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 MINUTES_PER_DAY = 24 * 60
 
@@ -43,12 +45,7 @@ sessions = pa.DataFrameSchema(
         "school_name": Column(pl.Utf8, nullable=True),
     },
     checks=[
-        Check(
-            lambda data: data.lazyframe.select(
-                pl.col("ended_at").is_null() | (pl.col("ended_at") >= pl.col("started_at"))
-            ),
-            error="ended_at is before started_at",
-        ),
+        in_order_check("started_at", "ended_at", "ended_at is before started_at"),
         Check(
             lambda data: data.lazyframe.select(
                 pl.col("ended_at").is_null() == pl.col("duration_minutes").is_null()
