@@ -6,7 +6,8 @@
 -- every row of a log that received a new SetLogType (and the assignments pointing at it), and
 -- every row of a session that received a new event or whose device was re-typed. Everything
 -- else keeps its status (an earlier copy of an event always stays the first). A full refresh
--- classifies every row with the same SQL.
+-- classifies every row with the same SQL. `classified_at` (the dbt run's start) tells later
+-- incremental models which rows a run (re)classified.
 --
 -- The staged events are read with `ref` in each CTE rather than through one import CTE: DuckDB
 -- materializes a CTE that is used several times, which here would copy every staged row.
@@ -250,5 +251,6 @@ select
     school_id,
     session_id,
     event_key,
-    copy_number
+    copy_number,
+    {{ run_started_timestamp() }} as classified_at
 from classified_events

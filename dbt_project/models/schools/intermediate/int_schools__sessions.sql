@@ -1,10 +1,64 @@
 -- One row per session (counted start), with its closing end and the school its device was
 -- assigned to when it started (the latest assignment at or before the start).
+--
+-- Incremental: a run recomputes only the sessions the classification may have changed since
+-- the last run (rows with a newer `classified_at`): sessions that received an event or were
+-- re-classified, and every session of a device whose assignments changed. A session in scope
+-- that no longer has a counted start (its device became invalid) is written as a row without
+-- start, so that delete+insert replaces the old row; `sessions` and `schools` leave such rows
+-- out. A full refresh computes every session with the same SQL and writes no such rows.
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='session_id',
+    on_schema_change='fail'
+) }}
 
 with
 
-valid_events as (
-    select * from {{ ref('int_schools__valid_events') }}
+{% if is_incremental() %}
+reclassified_events as (
+    select
+        session_id,
+        log_id,
+        event_type
+    from {{ ref('int_schools__events_classified') }}
+    where classified_at > (
+        select coalesce(max(classified_at), cast('1970-01-01' as {{ dbt.type_timestamp() }}))
+        from {{ this }}
+    )
+),
+
+sessions_in_scope as (
+    select session_id
+    from reclassified_events
+    where session_id is not null
+
+    union
+
+    select session_id
+    from {{ ref('int_schools__valid_events') }}
+    where event_type = 'StartSession'
+        and log_id in (
+            select log_id
+            from reclassified_events
+            where event_type = 'AssignToSchool'
+        )
+),
+{% endif %}
+
+valid_session_events as (
+    select
+        session_id,
+        event_type,
+        log_id,
+        event_at
+    from {{ ref('int_schools__valid_events') }}
+    where event_type in ('StartSession', 'EndSession')
+    {% if is_incremental() %}
+        and session_id in (select session_id from sessions_in_scope)
+    {% endif %}
 ),
 
 device_assignments as (
@@ -16,7 +70,7 @@ session_starts as (
         session_id,
         log_id as device_id,
         event_at as started_at
-    from valid_events
+    from valid_session_events
     where event_type = 'StartSession'
 ),
 
@@ -24,7 +78,7 @@ session_ends as (
     select
         session_id,
         event_at as ended_at
-    from valid_events
+    from valid_session_events
     where event_type = 'EndSession'
 ),
 
@@ -51,6 +105,42 @@ attributed_sessions as (
             device_assignments.superseded_at is null
             or paired_sessions.started_at < device_assignments.superseded_at
         )
+),
+
+sessions as (
+    select
+        session_id,
+        device_id,
+        started_at,
+        ended_at,
+        case
+            when ended_at is not null
+                then cast(
+                    {{ dbt.datediff('started_at', 'ended_at', 'millisecond') }}
+                    as {{ type_double() }}
+                ) / 60000.0
+        end as duration_minutes,
+        ended_at is not null as is_completed,
+        school_id
+    from attributed_sessions
+
+    {% if is_incremental() %}
+    union all
+
+    -- sessions in scope that are stored but no longer counted: replaced by a row without start
+    select
+        session_id,
+        cast(null as {{ dbt.type_string() }}) as device_id,
+        cast(null as {{ dbt.type_timestamp() }}) as started_at,
+        cast(null as {{ dbt.type_timestamp() }}) as ended_at,
+        cast(null as {{ type_double() }}) as duration_minutes,
+        cast(null as {{ dbt.type_boolean() }}) as is_completed,
+        cast(null as {{ dbt.type_string() }}) as school_id
+    from {{ this }}
+    where session_id in (select session_id from sessions_in_scope)
+        and session_id not in (select session_id from session_starts)
+        and started_at is not null
+    {% endif %}
 )
 
 select
@@ -58,13 +148,8 @@ select
     device_id,
     started_at,
     ended_at,
-    case
-        when ended_at is not null
-            then cast(
-                {{ dbt.datediff('started_at', 'ended_at', 'millisecond') }}
-                as {{ type_double() }}
-            ) / 60000.0
-    end as duration_minutes,
-    ended_at is not null as is_completed,
-    school_id
-from attributed_sessions
+    duration_minutes,
+    is_completed,
+    school_id,
+    (select max(classified_at) from {{ ref('int_schools__events_classified') }}) as classified_at
+from sessions

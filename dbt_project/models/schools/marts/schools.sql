@@ -25,7 +25,8 @@ current_device_counts as (
 ),
 
 session_lengths as (
-    -- abandoned sessions have no duration and are ignored by the aggregates
+    -- abandoned sessions have no duration and are ignored by the aggregates; rows of sessions
+    -- that are no longer counted (see int_schools__sessions) have no school
     select
         school_id,
         {{ median('duration_minutes') }} as median_session_length,

@@ -1,10 +1,16 @@
 -- Contract table: one row per session. A session belongs to the school its device was assigned
 -- to when it started; school_name is that school's current name.
+-- A view over the incremental `int_schools__sessions`: a run writes only the sessions it
+-- changed, and a rename shows in every session of the school without rewriting them.
+
+{{ config(materialized='view') }}
 
 with
 
 sessions as (
     select * from {{ ref('int_schools__sessions') }}
+    -- rows without start stand for sessions that are no longer counted
+    where started_at is not null
 ),
 
 school_names as (
