@@ -25,6 +25,8 @@ if _BIN_DIR not in os.environ.get("PATH", "").split(os.pathsep):
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
+PROJECT_SOURCE_FOLDERS = ("models", "macros", "tests")
+
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
@@ -44,13 +46,16 @@ def _manifest_is_current() -> bool:
     manifest = dbt_project.manifest_path
     if not manifest.exists():
         return False
-    generated = {manifest.parent.resolve(), (DBT_PROJECT_DIR / "logs").resolve()}
-    sources = (
-        path
-        for path in DBT_PROJECT_DIR.rglob("*")
-        if path.is_file() and not any(parent in generated for parent in path.resolve().parents)
-    )
-    return all(path.stat().st_mtime < manifest.stat().st_mtime for path in sources)
+    parsed_at = manifest.stat().st_mtime
+    return all(path.stat().st_mtime < parsed_at for path in _project_sources())
+
+
+def _project_sources() -> list[Path]:
+    """The files dbt parses (not target/ or logs/, which dbt itself writes)."""
+    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in PROJECT_SOURCE_FOLDERS:
+        files.extend(path for path in (DBT_PROJECT_DIR / folder).rglob("*") if path.is_file())
+    return files
 
 
 def manifest_path() -> Path:
@@ -82,6 +87,11 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
+def build_target_path(domain: str) -> Path:
+    """Where a domain's `dbt build` writes its artifacts and log (relative to the project)."""
+    return Path("target") / f"{domain}_build"
+
+
 def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
     """All dbt models (and their data tests) of one domain, built with `dbt build`."""
 
@@ -96,7 +106,10 @@ def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
     )
     def _models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
         args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
-        yield from dbt.cli(args, context=context).stream()
+        # One target folder per domain, overwritten by each build (dagster-dbt's default is a new
+        # folder per invocation, which piles up without end); the warehouse pool runs one build
+        # at a time.
+        yield from dbt.cli(args, context=context, target_path=build_target_path(domain)).stream()
 
     return _models
 
