@@ -25,8 +25,12 @@ def in_order_check(first: str, then: str, error: str) -> pa.Check:
     )
 
 
-def validate_frame(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> dg.AssetCheckResult:
-    """Validate `frame`; a failure reports failing rows, failing checks and a sample."""
+def validate_frame(
+    schema: pa.DataFrameSchema, frame: pl.DataFrame, metadata: dict | None = None
+) -> dg.AssetCheckResult:
+    """Validate `frame`; a failure reports failing rows, failing checks and a sample.
+    `metadata` is added to the result's."""
+    metadata = metadata or {}
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
@@ -42,13 +46,16 @@ def validate_frame(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> dg.AssetC
         return dg.AssetCheckResult(
             passed=False,
             metadata={
+                **metadata,
                 "rows": len(frame),
                 "failing_rows": int(failing_rows),
                 "failing_checks": dg.MetadataValue.md(by_check.to_markdown(index=False)),
                 "sample": dg.MetadataValue.md(sample.astype(str).to_markdown(index=False)),
             },
         )
-    return dg.AssetCheckResult(passed=True, metadata={"rows": len(frame), "failing_rows": 0})
+    return dg.AssetCheckResult(
+        passed=True, metadata={**metadata, "rows": len(frame), "failing_rows": 0}
+    )
 
 
 def build_pandera_check(
@@ -56,13 +63,20 @@ def build_pandera_check(
     schema: pa.DataFrameSchema,
     asset_key: dg.AssetKey | None = None,
     blocking: bool = False,
+    rows_sql: str | None = None,
 ) -> dg.AssetChecksDefinition:
-    """An asset check that validates the warehouse table `main.<table>` against `schema`."""
+    """An asset check that validates the warehouse table `main.<table>` against `schema`.
+
+    `rows_sql`: a query for the rows to validate when not the whole table (e.g. the rows the
+    last incremental build wrote); the check's description and metadata say so."""
+    description = schema.description or f"`{table}` matches its Pandera schema."
+    if rows_sql:
+        description += " Validates the rows the last build wrote."
 
     @dg.asset_check(
         asset=asset_key or dg.AssetKey(table),
         name=f"{table}_matches_schema",
-        description=schema.description or f"`{table}` matches its Pandera schema.",
+        description=description,
         blocking=blocking,
         pool=WAREHOUSE_POOL,
     )
@@ -72,8 +86,9 @@ def build_pandera_check(
                 return dg.AssetCheckResult(
                     passed=False, metadata={"error": f"table main.{table} does not exist"}
                 )
-            frame = conn.sql(f"select * from main.{table}").pl()
-        return validate_frame(schema, frame)
+            frame = conn.sql(rows_sql or f"select * from main.{table}").pl()
+        scope = "rows the last build wrote" if rows_sql else "whole table"
+        return validate_frame(schema, frame, metadata={"validated": scope})
 
     return _check
 

@@ -2,10 +2,12 @@
 
 from datetime import date, datetime
 
+import duckdb
 import pandera.polars as pa
 import polars as pl
 
-from event_assets.core.checks import validate_frame
+from event_assets.core.checks import build_pandera_check, validate_frame
+from event_assets.core.warehouse import Warehouse
 from event_assets.defs.engagement.schemas import SCHEMAS as ENGAGEMENT
 from event_assets.defs.schools.schemas import SCHEMAS as SCHOOLS
 
@@ -39,6 +41,25 @@ def test_a_wrong_column_type_fails():
     result = validate_frame(SCHEMA, frame)
     assert not result.passed
     assert "dtype" in result.metadata["failing_checks"].value
+
+
+def test_a_check_validates_the_whole_table_or_the_rows_it_is_given(tmp_path):
+    database = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(database)) as conn:
+        conn.execute(
+            """create table main.minutes as select * from
+               (values ('a', 10.0::double, true), ('b', -5.0, false)) v(id, minutes, recent)"""
+        )
+    warehouse = Warehouse(data_dir=str(tmp_path), duckdb_path=str(database))
+    whole = build_pandera_check("minutes", SCHEMA)(warehouse=warehouse)
+    assert not whole.passed
+    assert "in_range" in whole.metadata["failing_checks"].value  # row b: -5 minutes
+    assert whole.metadata["validated"].value == "whole table"
+    recent_rows = "select id, minutes from main.minutes where recent"
+    recent = build_pandera_check("minutes", SCHEMA, rows_sql=recent_rows)(warehouse=warehouse)
+    assert recent.passed
+    assert recent.metadata["rows"].value == 1
+    assert recent.metadata["validated"].value == "rows the last build wrote"
 
 
 def _sessions(**changes) -> pl.DataFrame:

@@ -119,3 +119,16 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "schools_device_daily_usage": device_daily_usage,
     "schools_rejected_events": rejected_events,
 }
+
+# The rows a check validates, where not the whole table: `sessions` (millions of rows, rewritten
+# only where a build changed them) is validated on the sessions the last dbt build wrote, so that
+# the check of a new day costs what the day changed. dbt's tests on `sessions` (unique, not null,
+# relationships) still cover the whole table.
+ROWS_TO_VALIDATE: dict[str, str] = {
+    "sessions": """
+        select * from main.sessions
+        where session_id in (
+            select session_id from main.int_schools__sessions
+            where classified_at = (select max(classified_at) from main.int_schools__sessions)
+        )""",
+}
