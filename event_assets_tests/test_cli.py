@@ -57,6 +57,18 @@ def test_every_check_passes_on_a_generated_sample_and_a_second_run_finds_nothing
     # Run history is kept in the data directory's instance, which the UI shares.
     assert (tmp_path / "data" / ".dagster" / "dagster.yaml").exists()
 
+    # A warehouse built by an older version (here: a column the classification no longer has
+    # the same way): the run fails with dbt's own error and the way out, which works.
+    with duckdb.connect(str(tmp_path / "elsewhere" / "wh.duckdb")) as conn:
+        conn.execute("alter table int_schools__events_classified drop column classified_at")
+    outdated = cli("run", "--domain", "schools", env=env)
+    assert outdated.returncode == 1
+    assert "dbt: Compilation Error in model int_schools__events_classified" in outdated.stdout
+    assert "out of sync" in outdated.stdout
+    assert "python -m event_assets run --full-refresh" in outdated.stdout
+    rebuilt = cli("run", "--domain", "schools", "--full-refresh", env=env)
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+
 
 @pytest.mark.parametrize(
     ("override", "message"),

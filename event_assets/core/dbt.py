@@ -6,6 +6,7 @@ asset checks through dagster-dbt (severity `error` -> blocking). dbt unit tests 
 suite, not on every materialization.
 """
 
+import json
 import os
 import sys
 from collections.abc import Mapping
@@ -90,6 +91,24 @@ class DbtBuildConfig(dg.Config):
 def build_target_path(domain: str) -> Path:
     """Where a domain's `dbt build` writes its artifacts and log (relative to the project)."""
     return Path("target") / f"{domain}_build"
+
+
+def failed_dbt_nodes(domain: str) -> list[str]:
+    """The first two lines of the error of each model or test that dbt could not run in the
+    domain's last `dbt build` (from its run_results.json; a failing test is an asset check, not
+    an error)."""
+    run_results = DBT_PROJECT_DIR / build_target_path(domain) / "run_results.json"
+    try:
+        results = json.loads(run_results.read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        return []
+    errors = []
+    for result in results:
+        if result.get("status") == "error":
+            message = result.get("message") or result.get("unique_id", "")
+            lines = [line.strip() for line in message.splitlines() if line.strip()]
+            errors.append(" ".join(lines[:2]))
+    return errors
 
 
 def build_dbt_assets(domain: str) -> dg.AssetsDefinition:

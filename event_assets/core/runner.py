@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from event_assets.core.dbt import failed_dbt_nodes
 from event_assets.core.partitions import range_tags
 from event_assets.core.pipeline import (
     STALE_RANGES_KEY,
@@ -41,6 +42,7 @@ class DomainOutcome:
     stale_ranges: list = field(default_factory=list)
     checks: list[CheckOutcome] = field(default_factory=list)
     stats: dict[str, str] = field(default_factory=dict)  # `<domain>_stats` metadata, markdown
+    dbt_errors: list[str] = field(default_factory=list)  # models and tests dbt could not run
 
     @property
     def failed_runs(self) -> list[str]:
@@ -157,4 +159,6 @@ def _execute(
             error = error.cause
         message = error.message.strip().splitlines()[0] if error else "unknown error"
         outcome.runs.append((f"  step {failure.step_key} failed: {message}", False))
+        if failure.step_key == f"{outcome.domain}_dbt_models":
+            outcome.dbt_errors.extend(failed_dbt_nodes(outcome.domain))
     return result

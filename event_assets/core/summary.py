@@ -7,6 +7,13 @@ from event_assets.core.instance import ensure_dagster_home
 from event_assets.core.runner import DomainOutcome, domains_of, run_domain
 from event_assets.core.warehouse import ConfigError, Settings
 
+# Printed when dbt fails: the usual cause after an upgrade is an incremental model whose SQL or
+# columns changed since the warehouse was built (dbt refuses to mix the two).
+UPGRADE_HINT = (
+    "if this warehouse was built by an older version of event_assets, rebuild its incremental "
+    "models: python -m event_assets run --full-refresh"
+)
+
 
 def run_and_summarize(
     settings: Settings, only_domain: str | None = None, full_refresh: bool = False
@@ -62,6 +69,10 @@ def print_summary(outcome: DomainOutcome) -> None:
     print(f"days re-materialized: {days} in {len(outcome.stale_ranges)} range(s)")
     for name, success in outcome.runs:
         print(f"{'ok    ' if success else 'FAILED'} {name}")
+    for error in outcome.dbt_errors:
+        print(f"  dbt: {error}")
+    if outcome.dbt_errors:
+        print(f"hint: {UPGRADE_HINT}")
     if outcome.failed_runs:
         print(f"dbt's output is in {outcome.log_path}")
     passed = sum(check.passed for check in outcome.checks)
