@@ -24,10 +24,7 @@ reclassified_events as (
         log_id,
         event_type
     from {{ ref('int_schools__events_classified') }}
-    where classified_at > (
-        select coalesce(max(classified_at), cast('1970-01-01' as {{ dbt.type_timestamp() }}))
-        from {{ this }}
-    )
+    where {{ newer_than_stored('classified_at') }}
 ),
 
 sessions_in_scope as (
