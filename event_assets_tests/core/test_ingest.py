@@ -7,7 +7,7 @@ import os
 import duckdb
 import pytest
 
-from event_assets.core.ingest import _plain_line_count, _reads_as_plain_lines, ingest_files
+from event_assets.core.ingest import _plain_line_count, _plain_rows, ingest_files
 from event_assets.core.landing import list_landed_files
 
 RAW = "raw_test_events"
@@ -48,8 +48,8 @@ def test_plain_files_take_the_fast_reader_with_the_same_line_numbers(conn, tmp_p
     (tmp_path / "plain.jsonl").write_text("\n".join(lines) + "\n")
     (tmp_path / "blank.jsonl").write_text("\n".join(lines[:3]) + "\n\n" + lines[3] + "\n")
     (tmp_path / "crlf.jsonl").write_text("\r\n".join(lines[:3]))
-    assert _reads_as_plain_lines(conn, tmp_path / "plain.jsonl")
-    assert _reads_as_plain_lines(conn, tmp_path / "blank.jsonl")  # a blank line is a row too
+    assert _plain_rows(conn, tmp_path / "plain.jsonl") == 5000
+    assert _plain_rows(conn, tmp_path / "blank.jsonl") == 5  # a blank line is a row too
     assert _plain_line_count(tmp_path / "crlf.jsonl") is None
     report = ingest(conn, tmp_path)
     assert report.records == 5000 + 4 + 3 and report.unparseable == 1
@@ -122,3 +122,52 @@ def test_a_broken_array_file_is_kept_line_by_line(conn, tmp_path):
     (tmp_path / "broken.json").write_text('[{"x": 1},\n{"x": ')
     report = ingest(conn, tmp_path)
     assert report.records == 2 and report.unparseable == 2
+
+
+def test_one_pass_over_many_files_keeps_name_order_and_loads_each_content_once(conn, tmp_path):
+    # plain files are loaded several per statement; the others one by one in between
+    (tmp_path / "a.jsonl").write_text('{"f": "a", "n": 1}\n\n{"f": "a", "n": 3}\n')
+    (tmp_path / "b.json").write_text('[{"f": "b", "n": 1}, {"f": "b", "n": 2}]')
+    (tmp_path / "c.jsonl").write_text('{"f": "c", "n": 1}\n')
+    (tmp_path / "d.jsonl").write_text('{"f": "c", "n": 1}\n')  # same content as c, same pass
+    (tmp_path / "e.jsonl.gz").write_bytes(gzip.compress(b'{"f": "e", "n": 1}\n'))
+    (tmp_path / "f.jsonl").write_text('{"f": "f", "n": 1}\r\n{"f": "f", "n": 2}\r\n')
+    (tmp_path / "g.jsonl").write_text('{"f": "g", "n": 1}\n')
+    report = ingest(conn, tmp_path)
+    assert report.redelivered == ["d.jsonl (same content as c.jsonl)"]
+    assert {item["file"]: item["records"] for item in report.loaded} == {
+        "a.jsonl": 2,
+        "b.json": 2,
+        "c.jsonl": 1,
+        "e.jsonl.gz": 1,
+        "f.jsonl": 2,
+        "g.jsonl": 1,
+    }
+    loaded = conn.execute(
+        f"select source_file, line_number, record->>'f', record->>'n' from {RAW} order by raw_id"
+    ).fetchall()
+    assert loaded == [
+        ("a.jsonl", 1, "a", "1"),
+        ("a.jsonl", 3, "a", "3"),
+        ("b.json", 1, "b", "1"),
+        ("b.json", 2, "b", "2"),
+        ("c.jsonl", 1, "c", "1"),
+        ("e.jsonl.gz", 1, "e", "1"),
+        ("f.jsonl", 1, "f", "1"),
+        ("f.jsonl", 2, "f", "2"),
+        ("g.jsonl", 1, "g", "1"),
+    ]
+    (raw_ids,) = conn.execute(f"select count(distinct raw_id) from {RAW}").fetchone()
+    assert raw_ids == 9
+    ledger = conn.execute(
+        "select source_file, records from ingestion_ledger order by source_file"
+    ).fetchall()
+    assert ledger == [
+        ("a.jsonl", 2),
+        ("b.json", 2),
+        ("c.jsonl", 1),
+        ("d.jsonl", 0),
+        ("e.jsonl.gz", 1),
+        ("f.jsonl", 2),
+        ("g.jsonl", 1),
+    ]
