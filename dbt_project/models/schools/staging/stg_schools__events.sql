@@ -99,7 +99,7 @@ keyed_events as (
     select
         *,
         case
-            when is_json_object and load_error is null then {{ dbt.hash(dbt.concat([
+            when is_json_object and load_error is null then {{ hash_key(dbt.concat([
                 "coalesce(event_type, '<null>')", "'|'",
                 "coalesce(cast(event_at as " ~ dbt.type_string() ~ "), event_time_text, '<null>')", "'|'",
                 "coalesce(log_id, '<null>')", "'|'",
