@@ -318,7 +318,7 @@ def test_validity_is_recomputed_when_a_log_type_arrives_later(
     _assert_ok(warehouse.dbt("run", "--select", "path:models/schools"))
     reasons = warehouse.query(
         "select line_number, reason from main.int_schools__events_classified "
-        "join main.raw_schools_events using (raw_id) "
+        "join main.raw_schools_events using (raw_id) join main.stg_schools__events using (raw_id) "
         "where session_id = '" + X5 + "' order by line_number"
     )
     assert reasons == [(23, "log_without_type"), (24, "log_without_type")]

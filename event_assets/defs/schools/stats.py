@@ -22,9 +22,11 @@ def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
         union all select 'sessions abandoned',
             (select count(*) from main.sessions where ended_at is null)::varchar
         union all select 'first event',
-            (select min(event_at) from main.int_schools__valid_events)::varchar
+            (select min(event_at) from main.int_schools__events_classified
+             where status = 'valid')::varchar
         union all select 'last event',
-            (select max(event_at) from main.int_schools__valid_events)::varchar
+            (select max(event_at) from main.int_schools__events_classified
+             where status = 'valid')::varchar
         union all select 'total usage hours',
             (select round(coalesce(sum(usage_minutes), 0) / 60, 1) from main.usage_history)::varchar
         """
@@ -34,8 +36,8 @@ def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
            group by status order by status"""
     ).df()
     events_by_type = conn.execute(
-        """select event_type, count(*) as events from main.int_schools__valid_events
-           group by event_type order by events desc"""
+        """select event_type, count(*) as events from main.int_schools__events_classified
+           where status = 'valid' group by event_type order by events desc"""
     ).df()
     rejected_by_reason = conn.execute(
         """select reason, count(*) as events from main.schools_rejected_events
@@ -58,7 +60,14 @@ def daily_usage_hours(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 @dg.asset(
     group_name="schools",
-    deps=["usage_history", "sessions", "devices", "schools", "schools_rejected_events"],
+    deps=[
+        "usage_history",
+        "sessions",
+        "devices",
+        "schools",
+        "schools_rejected_events",
+        "int_schools__events_classified",
+    ],
     pool=WAREHOUSE_POOL,
 )
 def schools_stats(warehouse: Warehouse) -> dg.MaterializeResult:

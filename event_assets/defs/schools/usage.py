@@ -152,7 +152,9 @@ def schools_device_daily_usage(
 _USAGE_HISTORY_SQL = f"""
 create or replace table main.usage_history as
 with as_of as (
-    select cast(max(event_at) as date) as as_of_day from main.int_schools__valid_events
+    select cast(max(event_at) as date) as as_of_day
+    from main.int_schools__events_classified
+    where status = 'valid'
 ),
 first_days as (
     select device_id, cast(first_session_started_at as date) as first_day
@@ -184,7 +186,7 @@ order by device_id, date
 
 @dg.asset(
     group_name="schools",
-    deps=[schools_device_daily_usage, "devices", "int_schools__valid_events"],
+    deps=[schools_device_daily_usage, "devices", "int_schools__events_classified"],
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
 )

@@ -11,6 +11,9 @@
 --
 -- The staged events are read with `ref` in each CTE rather than through one import CTE: DuckDB
 -- materializes a CTE that is used several times, which here would copy every staged row.
+-- The table keeps the judgement and the few columns read over the whole stream (type, time,
+-- key); the ids and payload stay in staging (`int_schools__valid_events` joins them back on
+-- raw_id). Writing them a second time cost about 4.5 s of the 10 M-event build.
 
 {{ config(
     materialized='incremental',
@@ -245,11 +248,6 @@ select
     reason,
     event_type,
     event_at,
-    log_id,
-    log_type,
-    name,
-    school_id,
-    session_id,
     event_key,
     copy_number,
     {{ run_started_timestamp() }} as classified_at

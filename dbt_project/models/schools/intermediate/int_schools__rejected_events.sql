@@ -19,18 +19,28 @@ reclassified_events as (
     select
         raw_id,
         status,
-        reason,
-        log_id
+        reason
     from {{ ref('int_schools__events_classified') }}
     {% if is_incremental() %}
     where {{ newer_than_stored('classified_at') }}
     {% endif %}
 ),
 
-rejected_events as (
+rejected_statuses as (
     select *
     from reclassified_events
     where status = 'rejected'
+),
+
+rejected_events as (
+    -- the log id as staging parsed it (NULL when the row has none)
+    select
+        rejected_statuses.raw_id,
+        rejected_statuses.reason,
+        staged_events.log_id
+    from {{ ref('stg_schools__events') }} as staged_events
+    inner join rejected_statuses
+        on staged_events.raw_id = rejected_statuses.raw_id
 ),
 
 raw_rows as (

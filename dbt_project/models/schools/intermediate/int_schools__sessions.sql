@@ -8,6 +8,8 @@
 -- start, so that delete+insert replaces the old row; `sessions` and `schools` leave such rows
 -- out. A full refresh computes every session with the same SQL and writes no such rows.
 
+-- depends_on: {{ ref('stg_schools__events') }}  (read in the incremental branch only)
+
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -18,13 +20,21 @@
 with
 
 {% if is_incremental() %}
-reclassified_events as (
-    select
-        session_id,
-        log_id,
-        event_type
+reclassified_rows as (
+    select raw_id
     from {{ ref('int_schools__events_classified') }}
     where {{ newer_than_stored('classified_at') }}
+),
+
+reclassified_events as (
+    -- their fields are in staging; the few rows are the side the join builds on
+    select
+        staged_events.session_id,
+        staged_events.log_id,
+        staged_events.event_type
+    from {{ ref('stg_schools__events') }} as staged_events
+    inner join reclassified_rows
+        on staged_events.raw_id = reclassified_rows.raw_id
 ),
 
 sessions_in_scope as (
