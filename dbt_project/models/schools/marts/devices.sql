@@ -26,14 +26,14 @@ current_assignments as (
 ),
 
 session_starts as (
-    -- valid starts are exactly the counted ones: one per session
+    -- one per counted session (rows without start stand for sessions that no longer count)
     select
-        log_id as device_id,
-        min(event_at) as first_session_started_at,
+        device_id,
+        min(started_at) as first_session_started_at,
         count(*) as session_count
-    from valid_events
-    where event_type = 'StartSession'
-    group by log_id
+    from {{ ref('int_schools__sessions') }}
+    where started_at is not null
+    group by device_id
 ),
 
 devices as (
