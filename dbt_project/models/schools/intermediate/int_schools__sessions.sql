@@ -27,14 +27,14 @@ reclassified_rows as (
 ),
 
 reclassified_events as (
-    -- their fields are in staging; the few rows are the side the join builds on
+    -- their fields are in staging (`in`, not a join: DuckDB would apply the newer-than filter
+    -- only after joining all 10 M rows)
     select
-        staged_events.session_id,
-        staged_events.log_id,
-        staged_events.event_type
-    from {{ ref('stg_schools__events') }} as staged_events
-    inner join reclassified_rows
-        on staged_events.raw_id = reclassified_rows.raw_id
+        session_id,
+        log_id,
+        event_type
+    from {{ ref('stg_schools__events') }}
+    where raw_id in (select raw_id from reclassified_rows)
 ),
 
 sessions_in_scope as (
