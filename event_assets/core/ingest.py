@@ -26,7 +26,7 @@ from event_assets.core.warehouse import ConfigError
 
 LEDGER_TABLE = "ingestion_ledger"
 _CHUNK = 8 * 1024 * 1024
-_BATCH_BYTES = 256 * 1024 * 1024
+_BATCH_BYTES = 1024 * 1024 * 1024
 _BOMS_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 # raw_id: arrival order, unique and increasing across files (the cheap key downstream models join
