@@ -310,12 +310,18 @@ def test_schools_rejected_events(built: tuple[Warehouse, object]) -> None:
         assert log_id == (fields["logId"].lower() if "logId" in fields else None)
 
 
-def test_validity_is_recomputed_when_a_log_type_arrives_later(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _built_from_the_first_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
+    """A warehouse of its own with the first file loaded and the models run."""
     warehouse = _new_warehouse(tmp_path, monkeypatch)
     warehouse.load(*FILES[0])
     _assert_ok(warehouse.dbt("run", "--select", "path:models/schools"))
+    return warehouse
+
+
+def test_validity_is_recomputed_when_a_log_type_arrives_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = _built_from_the_first_file(tmp_path, monkeypatch)
     reasons = warehouse.query(
         "select line_number, reason from main.int_schools__events_classified "
         "join main.raw_schools_events using (raw_id) join main.stg_schools__events using (raw_id) "
@@ -336,9 +342,7 @@ def test_validity_is_recomputed_when_a_log_type_arrives_later(
 def test_event_key_uniqueness_is_checked_for_the_keys_the_last_build_classified(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    warehouse = _new_warehouse(tmp_path, monkeypatch)
-    warehouse.load(*FILES[0])
-    _assert_ok(warehouse.dbt("run", "--select", "path:models/schools"))
+    warehouse = _built_from_the_first_file(tmp_path, monkeypatch)
     select = ("--select", "int_schools__events_classified,test_name:unique_in_last_build")
     _assert_ok(warehouse.dbt("test", *select))
 
