@@ -12,7 +12,10 @@ from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 
 
 def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    """Named tables of statistics, read from the warehouse."""
+    """Named tables of statistics, read from the warehouse.
+
+    Type and time of the valid events are read from the classification (`status = 'valid'`),
+    which stores them: `int_schools__valid_events` would join every row back to staging."""
     overview = conn.execute(
         """
         select 'schools' as measure, (select count(*) from main.schools)::varchar as value

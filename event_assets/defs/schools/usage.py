@@ -152,6 +152,7 @@ def schools_device_daily_usage(
 _USAGE_HISTORY_SQL = f"""
 create or replace table main.usage_history as
 with as_of as (
+    -- the classification stores the time; the valid-events view would join staging for it
     select cast(max(event_at) as date) as as_of_day
     from main.int_schools__events_classified
     where status = 'valid'
