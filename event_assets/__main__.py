@@ -8,7 +8,7 @@ with 1 when a run or an error-severity check fails, and 2 on a configuration pro
 import argparse
 import sys
 
-from event_assets.core.warehouse import ConfigError, export_settings, load_settings
+from event_assets.core.warehouse import ConfigError, load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +25,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        export_settings(settings)
         if args.command == "home":
             from event_assets.core.instance import ensure_dagster_home
 

@@ -1,14 +1,22 @@
-"""The code location: every module under `event_assets/defs/` (one folder per domain)."""
+"""The code location: every module under `event_assets/defs/` (one folder per domain), with the
+resources built from the settings, read once when the definitions load."""
 
 from pathlib import Path
 
 import dagster as dg
 
-from event_assets.core.warehouse import export_settings, load_settings
+from event_assets.core.dbt import dbt_resource
+from event_assets.core.warehouse import Settings, Warehouse, load_settings
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    domains = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+    resources = dg.Definitions(
+        resources={"warehouse": Warehouse.from_settings(settings), "dbt": dbt_resource()}
+    )
+    return dg.Definitions.merge(domains, resources)
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    # Resolve the configured paths once, absolute, for the resources (EnvVar) and for dbt.
-    export_settings(load_settings())
-    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+    return build_definitions(load_settings())

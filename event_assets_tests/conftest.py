@@ -40,9 +40,9 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 @pytest.fixture
 def defs(settings: Settings, dbt_manifest: Path) -> dg.Definitions:
-    from event_assets.definitions import defs as load_defs
+    from event_assets.definitions import build_definitions
 
-    return load_defs()
+    return build_definitions(settings)
 
 
 def write_events(path: Path, events: Iterable[dict | str]) -> Path:

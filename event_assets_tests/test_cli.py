@@ -45,7 +45,7 @@ def test_every_check_passes_on_a_generated_sample_and_a_second_run_finds_nothing
     assert (tmp_path / "elsewhere" / "plots" / "schools_daily_usage.png").stat().st_size > 0
     with duckdb.connect(str(tmp_path / "elsewhere" / "wh.duckdb"), read_only=True) as conn:
         tables = {row[0] for row in conn.execute("show tables").fetchall()}
-        received = conn.execute("select count(*) from raw_schools_events").fetchone()[0]
+        received = conn.execute("select count(*) from schools.raw_schools_events").fetchone()[0]
     assert {"devices", "sessions", "usage_history", "schools"} <= tables
     assert received == 5_000
 
@@ -60,7 +60,7 @@ def test_every_check_passes_on_a_generated_sample_and_a_second_run_finds_nothing
     # A warehouse built by an older version (here: a column the classification no longer has
     # the same way): the run fails with dbt's own error and the way out, which works.
     with duckdb.connect(str(tmp_path / "elsewhere" / "wh.duckdb")) as conn:
-        conn.execute("alter table int_schools__events_classified drop column classified_at")
+        conn.execute("alter table schools.int_schools__events_classified drop column classified_at")
     outdated = cli("run", "--domain", "schools", env=env)
     assert outdated.returncode == 1
     assert "dbt: Compilation Error in model int_schools__events_classified" in outdated.stdout

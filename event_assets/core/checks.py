@@ -9,7 +9,10 @@ once) and reports how many rows failed and a sample of the failure cases in the 
 import dagster as dg
 import pandera.polars as pa
 import polars as pl
+from pandera.polars import Check, Column
 
+from event_assets.core.names import asset_key, qualified
+from event_assets.core.quarantine import rejected_table, rejection_reasons, statuses
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, table_exists
 
 SAMPLE_SIZE = 10
@@ -58,23 +61,42 @@ def validate_frame(
     )
 
 
+def rejected_records_schema(domain: str) -> pa.DataFrameSchema:
+    """The Pandera schema of a domain's rejected-records table: the quarantine contract's
+    leading columns, every record once, a reason the domain declares."""
+    table = rejected_table(domain)
+    return pa.DataFrameSchema(
+        {
+            "source_file": Column(pl.Utf8),
+            "line_number": Column(pl.Int64, Check.ge(1)),
+            "file_hash": Column(pl.Utf8),
+            "reason": Column(pl.Utf8, Check.isin(rejection_reasons(domain))),
+            "raw_record": Column(pl.Utf8, nullable=True),
+            "ingested_at": Column(pl.Datetime),
+        },
+        unique=["file_hash", "line_number"],
+        description=f"{table}: every rejected record once, with a reason {domain} declares.",
+    )
+
+
 def build_pandera_check(
+    domain: str,
     table: str,
     schema: pa.DataFrameSchema,
-    asset_key: dg.AssetKey | None = None,
     blocking: bool = False,
     rows_sql: str | None = None,
 ) -> dg.AssetChecksDefinition:
-    """An asset check that validates the warehouse table `main.<table>` against `schema`.
+    """An asset check that validates the warehouse table `<domain>.<table>` against `schema`.
 
     `rows_sql`: a query for the rows to validate when not the whole table (e.g. the rows the
     last incremental build wrote); the check's description and metadata say so."""
     description = schema.description or f"`{table}` matches its Pandera schema."
     if rows_sql:
         description += " Validates the rows the last build wrote."
+    name = qualified(domain, table)
 
     @dg.asset_check(
-        asset=asset_key or dg.AssetKey(table),
+        asset=asset_key(domain, table),
         name=f"{table}_matches_schema",
         description=description,
         blocking=blocking,
@@ -82,11 +104,11 @@ def build_pandera_check(
     )
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as conn:
-            if not table_exists(conn, table):
+            if not table_exists(conn, table, schema=domain):
                 return dg.AssetCheckResult(
-                    passed=False, metadata={"error": f"table main.{table} does not exist"}
+                    passed=False, metadata={"error": f"table {name} does not exist"}
                 )
-            frame = conn.sql(rows_sql or f"select * from main.{table}").pl()
+            frame = conn.sql(rows_sql or f"select * from {name}").pl()
         scope = "rows the last build wrote" if rows_sql else "whole table"
         return validate_frame(schema, frame, metadata={"validated": scope})
 
@@ -94,47 +116,46 @@ def build_pandera_check(
 
 
 def build_reconciliation_check(
-    asset_key: dg.AssetKey,
-    raw_table: str,
-    classified_table: str,
-    row_key: tuple[str, ...] = ("file_hash", "source_file", "line_number"),
+    domain: str, raw_table: str, classified_table: str
 ) -> dg.AssetChecksDefinition:
     """`received = valid + rejected + duplicates`: every raw record has exactly one status.
 
-    `row_key`: the columns that identify a raw record in both tables (e.g. `("raw_id",)`)."""
+    Both tables are the domain's; `raw_id` identifies a raw record in both."""
+    raw, classified = qualified(domain, raw_table), qualified(domain, classified_table)
+    valid, rejected, duplicate = statuses()
 
     @dg.asset_check(
-        asset=asset_key,
+        asset=asset_key(domain, classified_table),
         name=f"{raw_table}_reconciles",
         description=(
-            f"Every record of `{raw_table}` ends up exactly once in `{classified_table}` as valid, "
-            "rejected or duplicate: received = valid + rejected + duplicates."
+            f"Every record of `{raw_table}` ends up exactly once in `{classified_table}` as "
+            f"{valid}, {rejected} or {duplicate}: received = valid + rejected + duplicates."
         ),
         pool=WAREHOUSE_POOL,
     )
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as conn:
-            received = conn.execute(f"select count(*) from main.{raw_table}").fetchone()[0]
+            received = conn.execute(f"select count(*) from {raw}").fetchone()[0]
             counts = dict(
                 conn.execute(
-                    f"select status, count(*) from main.{classified_table} group by status"
+                    f"select status, count(*) from {classified} group by status"
                 ).fetchall()
             )
-            keyed = conn.execute(
-                f"""select count(*) from main.{raw_table} r
-                    left join main.{classified_table} c using ({", ".join(row_key)})
+            unclassified = conn.execute(
+                f"""select count(*) from {raw} r
+                    left join {classified} c using (raw_id)
                     where c.status is null"""
             ).fetchone()[0]
-        valid, rejected = counts.get("valid", 0), counts.get("rejected", 0)
-        duplicates = counts.get("duplicate", 0)
+        statused = counts.get(valid, 0) + counts.get(rejected, 0) + counts.get(duplicate, 0)
+        # a status outside the three would make the classified rows outnumber `statused`
         return dg.AssetCheckResult(
-            passed=received == valid + rejected + duplicates and keyed == 0,
+            passed=received == statused == sum(counts.values()) and unclassified == 0,
             metadata={
                 "received": received,
-                "valid": valid,
-                "rejected": rejected,
-                "duplicates": duplicates,
-                "unclassified": keyed,
+                "valid": counts.get(valid, 0),
+                "rejected": counts.get(rejected, 0),
+                "duplicates": counts.get(duplicate, 0),
+                "unclassified": unclassified,
             },
         )
 

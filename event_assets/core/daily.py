@@ -12,17 +12,18 @@ from datetime import date
 import dagster as dg
 import duckdb
 
-from event_assets.core.partitions import daily_partitions, window_bounds
+from event_assets.core.names import asset_key, qualified
+from event_assets.core.partitions import window_bounds
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, table_exists
 
 FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
 
 
-def _comparable_columns(conn: duckdb.DuckDBPyConnection, table: str) -> str:
+def _comparable_columns(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
     columns = conn.execute(
         """select column_name, data_type from information_schema.columns
-           where table_schema = 'main' and table_name = ? order by ordinal_position""",
-        [table],
+           where table_schema = ? and table_name = ? order by ordinal_position""",
+        [schema, table],
     ).fetchall()
     return ", ".join(
         f"round({name}, 6) as {name}" if kind.upper() in FLOAT_TYPES else name
@@ -31,19 +32,25 @@ def _comparable_columns(conn: duckdb.DuckDBPyConnection, table: str) -> str:
 
 
 def find_stale_days_by_diff(
-    conn: duckdb.DuckDBPyConnection, source_table: str, copy_table: str, date_column: str = "date"
+    conn: duckdb.DuckDBPyConnection,
+    domain: str,
+    source_table: str,
+    copy_table: str,
+    date_column: str = "date",
 ) -> list[date]:
-    """Days on which `copy_table` does not hold exactly the rows `source_table` has."""
-    if not table_exists(conn, source_table):
+    """Days on which `copy_table` does not hold exactly the rows `source_table` has (both
+    tables of `domain`)."""
+    if not table_exists(conn, source_table, schema=domain):
         return []
-    if not table_exists(conn, copy_table):
-        rows = conn.execute(f"select distinct {date_column} from main.{source_table}").fetchall()
+    source, copy = qualified(domain, source_table), qualified(domain, copy_table)
+    if not table_exists(conn, copy_table, schema=domain):
+        rows = conn.execute(f"select distinct {date_column} from {source}").fetchall()
         return sorted(row[0] for row in rows)
-    columns = _comparable_columns(conn, source_table)
+    columns = _comparable_columns(conn, domain, source_table)
     rows = conn.execute(
         f"""
-        with fresh as (select {columns} from main.{source_table}),
-        stored as (select {columns} from main.{copy_table}),
+        with fresh as (select {columns} from {source}),
+        stored as (select {columns} from {copy}),
         differences as (
             (select * from fresh except all select * from stored)
             union all
@@ -56,20 +63,23 @@ def find_stale_days_by_diff(
 
 
 def build_daily_copy_asset(
+    domain: str,
     name: str,
-    group: str,
     source_table: str,
+    partitions_def: dg.PartitionsDefinition,
     description: str,
     date_column: str = "date",
     deps: Sequence[str] = (),
 ) -> dg.AssetsDefinition:
-    """A daily-partitioned asset `name` holding `source_table`'s rows of the run's days."""
+    """A daily-partitioned asset `<domain>.<name>` holding `source_table`'s rows of the run's
+    days (`source_table` and `deps`: tables of the same domain)."""
+    table, source = qualified(domain, name), qualified(domain, source_table)
 
     @dg.asset(
-        name=name,
-        group_name=group,
-        deps=[source_table, *deps],
-        partitions_def=daily_partitions,
+        key=asset_key(domain, name),
+        group_name=domain,
+        deps=[asset_key(domain, dep) for dep in (source_table, *deps)],
+        partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
         pool=WAREHOUSE_POOL,
         kinds={"duckdb"},
@@ -82,19 +92,16 @@ def build_daily_copy_asset(
         in_window = f"{date_column} >= $start and {date_column} < $end"
         with warehouse.connect() as conn:
             conn.execute(
-                f"create table if not exists main.{name} as "
-                f"select * from main.{source_table} where false"
+                f"create table if not exists {table} as select * from {source} where false"
             )
             conn.execute("begin transaction")
-            conn.execute(f"delete from main.{name} where {in_window}", days)
+            conn.execute(f"delete from {table} where {in_window}", days)
             conn.execute(
-                f"insert into main.{name} by name "
-                f"select * from main.{source_table} where {in_window}",
-                days,
+                f"insert into {table} by name select * from {source} where {in_window}", days
             )
             conn.execute("commit")
             (rows,) = conn.execute(
-                f"select count(*) from main.{name} where {in_window}", days
+                f"select count(*) from {table} where {in_window}", days
             ).fetchone()
         return dg.MaterializeResult(
             metadata={

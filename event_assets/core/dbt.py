@@ -1,11 +1,13 @@
 """The dbt project as Dagster assets: one `@dbt_assets` definition per domain.
 
-Models live in `dbt_project/models/<domain>/`; each model's asset key is its table name and its
-group is its domain folder, so the UI shows the same names analysts query. dbt data tests become
+Models live in `dbt_project/models/<domain>/` and their tables in the DuckDB schema of that
+name; each model's asset key is `[domain, table]` and its group is the domain, so the UI shows the
+names analysts query. dbt data tests become
 asset checks through dagster-dbt (severity `error` -> blocking). dbt unit tests are run by the test
 suite, not on every materialization.
 """
 
+import hashlib
 import json
 import os
 import sys
@@ -18,7 +20,8 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.compat import DBT_PYTHON_VERSION
 
-from event_assets.core.warehouse import WAREHOUSE_POOL, export_settings, load_settings
+from event_assets.core.names import dbt_op
+from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, export_for_dbt
 
 # dagster-dbt's manifest preparer runs `dbt` from PATH; make it the one installed next to this
 # interpreter, so nothing depends on an activated virtualenv.
@@ -28,7 +31,9 @@ if _BIN_DIR not in os.environ.get("PATH", "").split(os.pathsep):
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
-PROJECT_SOURCE_FOLDERS = ("models", "macros", "tests")
+PROJECT_SOURCE_FOLDERS = ("models", "macros", "tests", "docs")
+# Metadata of each model's materialization: the dbt project it was built from.
+FINGERPRINT_KEY = "dbt_project_fingerprint"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -37,9 +42,8 @@ def prepare_dbt_project() -> Path:
     """Write dbt's manifest (`dbt parse`), which the asset definitions are built from.
 
     Skipped when the manifest is newer than every file of the dbt project (a parse costs seconds
-    on every headless run otherwise).
+    on every headless run otherwise). Parsing connects to no database.
     """
-    export_settings(load_settings())
     if not _manifest_is_current():
         dbt_project.preparer.prepare(dbt_project)
     return dbt_project.manifest_path
@@ -61,6 +65,16 @@ def _project_sources() -> list[Path]:
     return files
 
 
+def project_fingerprint() -> str:
+    """A hash of every file dbt parses: recorded on each model's materialization, so a run can
+    tell whether the models (their SQL, macros, tests or configuration) changed since."""
+    digest = hashlib.sha256()
+    for path in sorted(_project_sources()):
+        digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def manifest_path() -> Path:
     """The manifest, parsed first if it is missing or older than the project (a fresh clone, or
     a model edited while `make dev` runs: reloading the code location picks the change up)."""
@@ -70,18 +84,17 @@ def manifest_path() -> Path:
 
 
 class EventAssetsTranslator(DagsterDbtTranslator):
-    """Asset key = table name (models and sources alike); group = the model's domain folder."""
+    """Asset key = `[schema, table]` as the warehouse names it (models and sources alike: a
+    domain's schema is its name); group = the schema, i.e. the domain."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey(dbt_resource_props["name"])
-        return dg.AssetKey(dbt_resource_props["alias"] or dbt_resource_props["name"])
+        props = dbt_resource_props
+        if props["resource_type"] == "source":
+            return dg.AssetKey([props["schema"], props["name"]])
+        return dg.AssetKey([props["schema"], props["alias"] or props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        if dbt_resource_props["resource_type"] == "source":
-            return dbt_resource_props["source_name"]
-        fqn = dbt_resource_props["fqn"]
-        return fqn[1] if len(fqn) > 2 else None
+        return dbt_resource_props["schema"]
 
 
 class DbtBuildConfig(dg.Config):
@@ -120,17 +133,28 @@ def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
         manifest=manifest_path(),
         select=f"path:models/{domain}",
         exclude="test_type:unit",
-        name=f"{domain}_dbt_models",
+        name=dbt_op(domain),
         project=dbt_project,
         dagster_dbt_translator=EventAssetsTranslator(),
         pool=WAREHOUSE_POOL,
     )
-    def _models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
+    def _models(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        warehouse: Warehouse,
+        config: DbtBuildConfig,
+    ):
+        export_for_dbt(warehouse.settings)
         args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
         # One target folder per domain, overwritten by each build (dagster-dbt's default is a new
         # folder per invocation, which piles up without end); the warehouse pool runs one build
         # at a time.
-        yield from dbt.cli(args, context=context, target_path=build_target_path(domain)).stream()
+        fingerprint = {FINGERPRINT_KEY: project_fingerprint()}
+        invocation = dbt.cli(args, context=context, target_path=build_target_path(domain))
+        for event in invocation.stream():
+            if isinstance(event, dg.Output | dg.AssetMaterialization):
+                event = event.with_metadata({**event.metadata, **fingerprint})
+            yield event
 
     return _models
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from event_assets.core.landing import LandedFile, file_sha256
-from event_assets.core.warehouse import ConfigError
+from event_assets.core.warehouse import ConfigError, table_exists
 
 LEDGER_TABLE = "ingestion_ledger"
 _CHUNK = 8 * 1024 * 1024
@@ -74,16 +74,16 @@ class _PendingFile:
     rows: int | None  # rows the select yields when known beforehand (plain files)
 
 
-def raw_table_name(domain: str, source: str = "events") -> str:
-    return f"raw_{domain}_{source}"
-
-
 def ensure_tables(conn: duckdb.DuckDBPyConnection, raw_table: str) -> None:
-    conn.execute(f"create table if not exists main.{raw_table} ({RAW_COLUMNS})")
-    columns = {row[0] for row in conn.execute(f"describe main.{raw_table}").fetchall()}
+    """Create the raw table (`<schema>.<table>`, the schema too) and the ledger if missing."""
+    schema, _, _ = raw_table.rpartition(".")
+    if schema:
+        conn.execute(f"create schema if not exists {schema}")
+    conn.execute(f"create table if not exists {raw_table} ({RAW_COLUMNS})")
+    columns = {row[0] for row in conn.execute(f"describe {raw_table}").fetchall()}
     if "raw_id" not in columns:
         raise ConfigError(
-            f"main.{raw_table} was created by an older version of event_assets (no raw_id): "
+            f"{raw_table} was created by an older version of event_assets (no raw_id): "
             "remove the warehouse (`make clean`) and run again to rebuild it from landing/"
         )
     conn.execute(
@@ -101,10 +101,41 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection, raw_table: str) -> None:
     )
 
 
+def unloaded_files(
+    conn: duckdb.DuckDBPyConnection | None, raw_table: str, files: list[LandedFile]
+) -> list[tuple[LandedFile, str | None]]:
+    """The files an ingestion would do something with, with their content hash: content the
+    ledger does not hold for `raw_table`, or known content under a name the ledger has not seen
+    it under (a re-delivery, recorded without loading). Read-only; a file is hashed only when
+    its name, size or modification time is not in the ledger (one that cannot be read has hash
+    None: the ingestion reports it). `conn` None: no warehouse yet, nothing is loaded."""
+    ledger = []
+    if conn is not None and table_exists(conn, LEDGER_TABLE):
+        ledger = conn.execute(
+            f"select source_file, size_bytes, mtime_ns, file_hash from main.{LEDGER_TABLE} "
+            "where raw_table = ?",
+            [raw_table],
+        ).fetchall()
+    seen = {(name, size, mtime_ns) for name, size, mtime_ns, _ in ledger}
+    known = {(name, content_hash) for name, _, _, content_hash in ledger}
+    unloaded = []
+    for landed in files:
+        if (landed.name, landed.size, landed.mtime_ns) in seen:
+            continue
+        try:
+            content_hash = file_sha256(landed.path)
+        except OSError:
+            content_hash = None
+        if (landed.name, content_hash) not in known:
+            unloaded.append((landed, content_hash))
+    return unloaded
+
+
 def ingest_files(
     conn: duckdb.DuckDBPyConnection, raw_table: str, files: list[LandedFile]
 ) -> IngestReport:
-    """Load every file whose content is not in the ledger yet.
+    """Load every file whose content is not in the ledger yet into `raw_table`
+    (`<schema>.<table>`; the ledger records it under that name).
 
     Consecutive plain files are loaded in batches of up to `_BATCH_BYTES`, each batch by one
     statement in one transaction (DuckDB compresses a statement's row groups in parallel; a
@@ -195,7 +226,7 @@ def _load_batch(
     conn.execute("begin transaction")
     try:
         (last_raw_id,) = conn.execute(
-            f"select coalesce(max(raw_id), 0) from main.{raw_table}"
+            f"select coalesce(max(raw_id), 0) from {raw_table}"
         ).fetchone()
         selects, params, first_raw_id = [], {}, last_raw_id
         for number, pending in enumerate(batch):
@@ -211,12 +242,12 @@ def _load_batch(
                 params[f"{name}_{number}"] = value
             first_raw_id += pending.rows or 0
         union = "\nunion all\n".join(f"({select})" for select in selects)
-        conn.execute(f"insert into main.{raw_table} by name {union}", params)
+        conn.execute(f"insert into {raw_table} by name {union}", params)
         counts = {
             source_file: (records, unparseable)
             for source_file, records, unparseable in conn.execute(
                 f"""select source_file, count(*), count(*) filter (where load_error is not null)
-                    from main.{raw_table} where raw_id > ? group by source_file""",
+                    from {raw_table} where raw_id > ? group by source_file""",
                 [last_raw_id],
             ).fetchall()
         }

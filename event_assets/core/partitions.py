@@ -1,4 +1,4 @@
-"""Daily partitions shared by every domain, and how to turn a set of days into run requests.
+"""Daily partitions (each domain its own first day), and how to turn a set of days into runs.
 
 One run can cover a range of days (`BackfillPolicy.single_run()` + the partition-range tags), so
 each contiguous run of affected days becomes one run whose step handles the range in one SQL
@@ -9,13 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 
-# The oldest data the project accepts (the real schools archive starts 2020-01-15); events before
-# it are rejected as `time_out_of_range` by the staging models.
-FIRST_DAY = "2020-01-01"
 
-# Partitions run through tomorrow (UTC): staging accepts events up to a day after their file was
-# ingested, so a day with valid events always has a partition.
-daily_partitions = dg.DailyPartitionsDefinition(start_date=FIRST_DAY, end_offset=2)
+def daily_partitions(first_day: str) -> dg.DailyPartitionsDefinition:
+    """UTC days from the domain's `first_day` (the oldest data it accepts) through tomorrow:
+    staging accepts events up to a day after their file was ingested, so a day with valid events
+    always has a partition."""
+    return dg.DailyPartitionsDefinition(start_date=first_day, end_offset=2)
+
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"

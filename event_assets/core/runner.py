@@ -1,26 +1,28 @@
 """The headless run: what `python -m event_assets run` does, with the same jobs as the UI.
 
-Per domain: the `<domain>_ingest` job (new files -> raw table -> dbt models -> stale days), then one
-`<domain>_days` run per contiguous range of stale days (or one `<domain>_refresh` run when no day
-is stale), all in this process, one step at a time, recorded in the Dagster instance so the UI
-shows them. Returns what happened for the summary; the caller decides the exit code.
+Per domain: nothing at all when nothing is new (`why_idle`: no file with new content, no change
+to the dbt project since the models were built, and the domain's last runs succeeded). Otherwise
+the `<domain>_ingest` job, then whatever the domain's follow-ups request after it (e.g. one
+`<domain>_days` run per contiguous range of stale days, or one `<domain>_refresh` run): the same
+decisions its sensors take in the UI. All in this process, one step at a time, recorded in the
+Dagster instance so the UI shows them. Returns what happened for the summary; the caller decides
+the exit code.
 """
 
 import contextlib
+from collections import deque
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
 
-from event_assets.core.dbt import failed_dbt_nodes
-from event_assets.core.partitions import range_tags
-from event_assets.core.pipeline import (
-    STALE_RANGES_KEY,
-    daily_job_name,
-    ingest_job_name,
-    refresh_job_name,
-    stale_ranges_from_metadata,
-)
+from event_assets.core import names
+from event_assets.core.dbt import FINGERPRINT_KEY, failed_dbt_nodes, project_fingerprint
+from event_assets.core.partitions import RANGE_END_TAG, RANGE_START_TAG
+from event_assets.core.pipeline import Domain, registered_domains
+from event_assets.core.sensors import pending_files
+from event_assets.core.warehouse import Warehouse, table_exists
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
@@ -37,9 +39,10 @@ class CheckOutcome:
 class DomainOutcome:
     domain: str
     log_path: Path
+    idle: str = ""  # why nothing ran, when nothing did
     runs: list[tuple[str, bool]] = field(default_factory=list)  # (description, success)
     ingestion: dict = field(default_factory=dict)
-    stale_ranges: list = field(default_factory=list)
+    stale_ranges: list[tuple[date, date]] = field(default_factory=list)  # days re-materialized
     checks: list[CheckOutcome] = field(default_factory=list)
     stats: dict[str, str] = field(default_factory=dict)  # `<domain>_stats` metadata, markdown
     dbt_errors: list[str] = field(default_factory=list)  # models and tests dbt could not run
@@ -57,17 +60,53 @@ class DomainOutcome:
         return not self.failed_runs and not self.failed_error_checks
 
 
-def domains_of(defs: dg.Definitions) -> list[str]:
-    """Domains are the prefixes of the `<domain>_ingest` jobs."""
-    suffix = ingest_job_name("")
-    return sorted(
-        job.name[: -len(suffix)] for job in defs.resolve_all_job_defs() if job.name.endswith(suffix)
-    )
+def domains_of(defs: dg.Definitions) -> dict[str, Domain]:
+    """The domains whose jobs these definitions hold, by name."""
+    jobs = {job.name for job in defs.resolve_all_job_defs()}
+    return {
+        name: domain
+        for name, domain in sorted(registered_domains().items())
+        if names.ingest_job(name) in jobs
+    }
+
+
+def why_idle(domain: Domain, instance: dg.DagsterInstance, warehouse: Warehouse) -> str:
+    """Why the domain has nothing to do, or "" when it has: a file with new content (what the
+    landing sensor asks), a raw table not created yet, a dbt project changed since its models
+    were built, or a last run of one of its jobs that did not succeed."""
+    pending, _ = pending_files(domain.name, domain.raw_tables, domain.sources, warehouse)
+    if pending:
+        return ""
+    if not warehouse.settings.duckdb_path.exists():
+        return ""
+    with warehouse.connect(read_only=True) as conn:
+        tables = [table_exists(conn, t, schema=domain.name) for t in domain.raw_tables.values()]
+    if not all(tables):
+        return ""
+    fingerprint = project_fingerprint()
+    for key in domain.dbt_assets.keys:
+        event = instance.get_latest_materialization_event(key)
+        metadata = event.asset_materialization.metadata if event else {}
+        recorded = getattr(metadata.get(FINGERPRINT_KEY), "value", None)
+        if recorded != fingerprint:
+            return ""
+    for job_name in _job_names(domain):
+        last = instance.get_runs(filters=dg.RunsFilter(job_name=job_name), limit=1)
+        if last and last[0].status != dg.DagsterRunStatus.SUCCESS:
+            return ""
+    return "nothing new: no new file, no change to the dbt project, the last runs succeeded"
+
+
+def _job_names(domain: Domain) -> list[str]:
+    jobs = [names.ingest_job(domain.name)]
+    for follow_up in domain.all_follow_ups():
+        jobs += [name for name in follow_up.job_names if name not in jobs]
+    return jobs
 
 
 def run_domain(
     defs: dg.Definitions,
-    domain: str,
+    name: str,
     instance: dg.DagsterInstance,
     log_path: Path,
     echo=print,
@@ -75,43 +114,74 @@ def run_domain(
 ) -> DomainOutcome:
     """Run one domain's jobs in order; dbt's output is appended to `log_path`.
 
-    `full_refresh` rebuilds the domain's incremental dbt models from scratch."""
-    outcome = DomainOutcome(domain, log_path)
-    echo(f"[{domain}] ingesting new files and building the dbt models ...")
-    dbt_config = {"ops": {f"{domain}_dbt_models": {"config": {"full_refresh": full_refresh}}}}
-    ingest = _execute(defs, ingest_job_name(domain), instance, {}, outcome, "ingest", dbt_config)
-    for event in ingest.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization
-        metadata = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
-        if materialization.asset_key.to_user_string().startswith(f"raw_{domain}_"):
-            _add_ingestion(outcome.ingestion, metadata)
-        if STALE_RANGES_KEY in metadata:
-            outcome.stale_ranges = stale_ranges_from_metadata(dict(materialization.metadata))
-    if not ingest.success:
-        return outcome
-    if not outcome.stale_ranges:
-        echo(f"[{domain}] no day changed; refreshing the downstream tables ...")
-        _execute(defs, refresh_job_name(domain), instance, {}, outcome, "refresh")
-    for first, last in outcome.stale_ranges:
-        echo(f"[{domain}] materializing days {first} .. {last} ...")
-        _execute(
-            defs,
-            daily_job_name(domain),
-            instance,
-            range_tags(first, last),
-            outcome,
-            f"days {first}..{last}",
+    `full_refresh` rebuilds the domain's incremental dbt models from scratch (and runs even
+    when nothing is new)."""
+    domain = domains_of(defs)[name]
+    warehouse: Warehouse = defs.resources["warehouse"]
+    outcome = DomainOutcome(domain.name, log_path)
+    outcome.idle = "" if full_refresh else why_idle(domain, instance, warehouse)
+    if outcome.idle:
+        echo(f"[{domain.name}] {outcome.idle}; dbt and the checks not run")
+        event = instance.get_latest_materialization_event(
+            names.asset_key(domain.name, names.stats_table(domain.name))
         )
+        if event:
+            outcome.stats = _stats_from(event.asset_materialization)
+        return outcome
+    echo(f"[{domain.name}] ingesting new files and building the dbt models ...")
+    dbt_config = {"ops": {names.dbt_op(domain.name): {"config": {"full_refresh": full_refresh}}}}
+    queue = deque([(names.ingest_job(domain.name), {}, "ingest", dbt_config)])
+    while queue:
+        job_name, tags, label, run_config = queue.popleft()
+        if label != "ingest":
+            echo(f"[{domain.name}] {job_name} ({label}) ...")
+        result = _execute(defs, job_name, instance, tags, outcome, label, run_config)
+        for event in result.get_asset_materialization_events():
+            materialization = event.event_specific_data.materialization
+            if materialization.asset_key in _raw_keys(domain):
+                _add_ingestion(outcome.ingestion, materialization.metadata)
+            for follow_up in domain.all_follow_ups():
+                if follow_up.trigger != materialization.asset_key:
+                    continue
+                for request in follow_up.decide(dict(materialization.metadata), result.run_id):
+                    queue.append((request.job_name, request.tags, _label(request, outcome), {}))
     return outcome
+
+
+def _raw_keys(domain: Domain) -> set[dg.AssetKey]:
+    return {names.asset_key(domain.name, table) for table in domain.raw_tables.values()}
+
+
+def _label(request: dg.RunRequest, outcome: DomainOutcome) -> str:
+    """`days <first>..<last>` for a run over a range of days, else the job's role."""
+    if RANGE_START_TAG in request.tags:
+        first, last = request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]
+        outcome.stale_ranges.append((date.fromisoformat(first), date.fromisoformat(last)))
+        return f"days {first}..{last}"
+    return "refresh" if request.job_name == names.refresh_job(outcome.domain) else "follow-up"
 
 
 def _add_ingestion(total: dict, metadata: dict) -> None:
     """Sum the ingestion figures of a domain's raw tables (one per input kind)."""
-    for name, value in metadata.items():
+    for name, entry in metadata.items():
+        value = getattr(entry, "value", entry)
         if isinstance(value, int):
             total[name] = total.get(name, 0) + value
         elif isinstance(value, list):
             total[name] = [*total.get(name, []), *value]
+
+
+def _stats_from(materialization: dg.AssetMaterialization) -> dict[str, str]:
+    """The markdown tables (not the inline plot) and the plot's path of a stats asset."""
+    stats = {
+        name: value.value
+        for name, value in materialization.metadata.items()
+        if isinstance(value, dg.MarkdownMetadataValue) and "base64" not in value.value
+    }
+    plot = materialization.metadata.get("plot")
+    if plot is not None:
+        stats["plot"] = str(plot.value)
+    return stats
 
 
 def _execute(
@@ -142,23 +212,17 @@ def _execute(
                 severity=evaluation.severity.value,
             )
         )
+    stats_key = names.asset_key(outcome.domain, names.stats_table(outcome.domain))
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
-        if materialization.asset_key == dg.AssetKey(f"{outcome.domain}_stats"):
-            outcome.stats = {
-                name: value.value
-                for name, value in materialization.metadata.items()
-                if isinstance(value, dg.MarkdownMetadataValue) and "base64" not in value.value
-            }
-            plot = materialization.metadata.get("plot")
-            if plot is not None:
-                outcome.stats["plot"] = str(plot.value)
+        if materialization.asset_key == stats_key:
+            outcome.stats = _stats_from(materialization)
     for failure in result.get_step_failure_events():
         error = failure.step_failure_data.error
         while error is not None and error.cause is not None:  # the user's error, not Dagster's
             error = error.cause
         message = error.message.strip().splitlines()[0] if error else "unknown error"
         outcome.runs.append((f"  step {failure.step_key} failed: {message}", False))
-        if failure.step_key == f"{outcome.domain}_dbt_models":
+        if failure.step_key == names.dbt_op(outcome.domain):
             outcome.dbt_errors.extend(failed_dbt_nodes(outcome.domain))
     return result

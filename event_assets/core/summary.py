@@ -20,13 +20,13 @@ def run_and_summarize(
 ) -> int:
     home = ensure_dagster_home(settings)
     prepare_dbt_project()
-    from event_assets.definitions import defs as load_defs
+    from event_assets.definitions import build_definitions
 
-    defs = load_defs()
+    defs = build_definitions(settings)
     known = domains_of(defs)
     if only_domain and only_domain not in known:
         raise ConfigError(f"unknown domain {only_domain!r}; known domains: {', '.join(known)}")
-    candidates = [only_domain] if only_domain else known
+    candidates = [only_domain] if only_domain else list(known)
     domains = [domain for domain in candidates if settings.landing_dir(domain).is_dir()]
     if not domains:
         expected = ", ".join(str(settings.landing_dir(domain)) for domain in candidates)
@@ -41,8 +41,7 @@ def run_and_summarize(
     log_path = home / "headless_run.log"
     log_path.write_text("")
     outcomes = [
-        run_domain(defs, domain, instance, log_path, full_refresh=full_refresh)
-        for domain in domains
+        run_domain(defs, name, instance, log_path, full_refresh=full_refresh) for name in domains
     ]
     for outcome in outcomes:
         print_summary(outcome)
@@ -51,6 +50,9 @@ def run_and_summarize(
 
 def print_summary(outcome: DomainOutcome) -> None:
     print(f"\n=== {outcome.domain} ===")
+    if outcome.idle:
+        print(f"{outcome.idle}: no run started (the tables and statistics are as last built)")
+        print("nothing new to ingest")
     ingestion = outcome.ingestion
     if ingestion:
         print(
@@ -65,8 +67,9 @@ def print_summary(outcome: DomainOutcome) -> None:
             print("nothing new to ingest")
         for problem in ingestion.get("unreadable") or []:
             print(f"warning: could not read {problem}")
-    days = sum((last - first).days + 1 for first, last in outcome.stale_ranges)
-    print(f"days re-materialized: {days} in {len(outcome.stale_ranges)} range(s)")
+    if not outcome.idle:
+        days = sum((last - first).days + 1 for first, last in outcome.stale_ranges)
+        print(f"days re-materialized: {days} in {len(outcome.stale_ranges)} range(s)")
     for name, success in outcome.runs:
         print(f"{'ok    ' if success else 'FAILED'} {name}")
     for error in outcome.dbt_errors:
@@ -75,8 +78,9 @@ def print_summary(outcome: DomainOutcome) -> None:
         print(f"hint: {UPGRADE_HINT}")
     if outcome.failed_runs:
         print(f"dbt's output is in {outcome.log_path}")
-    passed = sum(check.passed for check in outcome.checks)
-    print(f"checks: {passed} passed, {len(outcome.checks) - passed} failed")
+    if not outcome.idle:
+        passed = sum(check.passed for check in outcome.checks)
+        print(f"checks: {passed} passed, {len(outcome.checks) - passed} failed")
     for check in outcome.checks:
         if not check.passed:
             print(f"  {check.severity:5} failed: {check.asset} / {check.check}")

@@ -9,7 +9,7 @@ connections are only ever opened inside `with` blocks and never held while dbt r
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,7 @@ class Settings:
     data_dir: Path
     duckdb_path: Path
     settle_seconds: float
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
 
     def landing_dir(self, domain: str) -> Path:
         return self.data_dir / "landing" / domain
@@ -46,8 +47,10 @@ class Settings:
         return self.duckdb_path.parent / "plots"
 
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Read the settings from the environment, with working defaults, as absolute paths."""
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from the environment, with working defaults, as absolute paths.
+
+    Read once per process (the CLI, the code location) and handed on in `Warehouse`."""
     env = os.environ if environ is None else environ
     data_dir = Path(env.get(DATA_DIR_VAR) or "data").expanduser().resolve()
     if data_dir.exists() and not data_dir.is_dir():
@@ -65,30 +68,32 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ) from None
     if settle_seconds < 0:
         raise ConfigError(f"{SETTLE_SECONDS_VAR}={raw_settle!r} must not be negative")
-    return Settings(data_dir=data_dir, duckdb_path=duckdb_path, settle_seconds=settle_seconds)
+    return Settings(
+        data_dir=data_dir,
+        duckdb_path=duckdb_path,
+        settle_seconds=settle_seconds,
+        memory_limit=env.get(MEMORY_LIMIT_VAR) or DEFAULT_MEMORY_LIMIT,
+    )
 
 
-def export_settings(settings: Settings) -> None:
-    """Put the resolved absolute paths into the environment, for dbt and the Dagster resources.
-
-    dbt runs as a subprocess from `dbt_project/`, so a relative path would point elsewhere.
-    """
-    os.environ[DATA_DIR_VAR] = str(settings.data_dir)
+def export_for_dbt(settings: Settings) -> None:
+    """Put the warehouse's absolute path and memory limit into the environment of the dbt
+    subprocesses (`profiles.yml` reads them; dbt runs from `dbt_project/`, so a relative path
+    would point elsewhere). The only place the settings are written to the environment."""
     os.environ[DUCKDB_PATH_VAR] = str(settings.duckdb_path)
-    os.environ[SETTLE_SECONDS_VAR] = str(settings.settle_seconds)
+    os.environ[MEMORY_LIMIT_VAR] = settings.memory_limit
 
 
 @contextmanager
 def connect(
-    duckdb_path: Path | str, read_only: bool = False
+    duckdb_path: Path | str, read_only: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse for the duration of a `with` block."""
     path = Path(duckdb_path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    config = {"memory_limit": os.environ.get(MEMORY_LIMIT_VAR) or DEFAULT_MEMORY_LIMIT}
     try:
-        conn = duckdb.connect(str(path), read_only=read_only, config=config)
+        conn = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit})
     except duckdb.IOException as error:
         raise ConfigError(f"cannot open the warehouse {path}: {error}") from None
     try:
@@ -106,23 +111,33 @@ def table_exists(conn: duckdb.DuckDBPyConnection, table: str, schema: str = "mai
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The data directory and DuckDB file, as a Dagster resource (paths resolved at run time)."""
+    """The data directory and DuckDB file, as a Dagster resource: the settings as they were read
+    when the definitions were loaded, for assets, checks and sensors alike."""
 
     data_dir: str
     duckdb_path: str
-    settle_seconds: str = "5"
+    settle_seconds: float = 5.0
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Warehouse":
+        return cls(
+            data_dir=str(settings.data_dir),
+            duckdb_path=str(settings.duckdb_path),
+            settle_seconds=settings.settle_seconds,
+            memory_limit=settings.memory_limit,
+        )
 
     @property
     def settings(self) -> Settings:
-        return load_settings(
-            {
-                DATA_DIR_VAR: self.data_dir,
-                DUCKDB_PATH_VAR: self.duckdb_path,
-                SETTLE_SECONDS_VAR: self.settle_seconds,
-            }
+        return Settings(
+            data_dir=Path(self.data_dir),
+            duckdb_path=Path(self.duckdb_path),
+            settle_seconds=self.settle_seconds,
+            memory_limit=self.memory_limit,
         )
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        with connect(self.duckdb_path, read_only=read_only) as conn:
+        with connect(self.duckdb_path, read_only=read_only, memory_limit=self.memory_limit) as conn:
             yield conn

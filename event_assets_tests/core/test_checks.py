@@ -51,12 +51,14 @@ def test_a_check_validates_the_whole_table_or_the_rows_it_is_given(tmp_path):
                (values ('a', 10.0::double, true), ('b', -5.0, false)) v(id, minutes, recent)"""
         )
     warehouse = Warehouse(data_dir=str(tmp_path), duckdb_path=str(database))
-    whole = build_pandera_check("minutes", SCHEMA)(warehouse=warehouse)
+    whole = build_pandera_check("main", "minutes", SCHEMA)(warehouse=warehouse)
     assert not whole.passed
     assert "in_range" in whole.metadata["failing_checks"].value  # row b: -5 minutes
     assert whole.metadata["validated"].value == "whole table"
     recent_rows = "select id, minutes from main.minutes where recent"
-    recent = build_pandera_check("minutes", SCHEMA, rows_sql=recent_rows)(warehouse=warehouse)
+    recent = build_pandera_check("main", "minutes", SCHEMA, rows_sql=recent_rows)(
+        warehouse=warehouse
+    )
     assert recent.passed
     assert recent.metadata["rows"].value == 1
     assert recent.metadata["validated"].value == "rows the last build wrote"

@@ -1,11 +1,13 @@
 """The landing folder: which files are ready, and the sensor that requests ingestion runs."""
 
+import dataclasses
 import os
 import time
 
 import dagster as dg
 
 from event_assets.core.landing import is_complete_name, list_landed_files, split_ready
+from event_assets.core.warehouse import Warehouse
 from event_assets_tests.conftest import write_events
 
 EVENT = {"type": "SetLogType", "time": "2026-01-05T07:00:00Z", "logId": "x", "logType": "School"}
@@ -37,14 +39,22 @@ def _sensor(defs: dg.Definitions) -> dg.SensorDefinition:
     return defs.resolve_sensor_def("schools_landing_sensor")
 
 
-def _tick(defs, instance, cursor=None):
+def _tick(defs, instance, cursor=None, settle_seconds=None):
+    """One evaluation; `settle_seconds` replaces the setting the definitions were loaded with."""
     sensor = _sensor(defs)
-    context = dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
+    warehouse = defs.resources["warehouse"]
+    if settle_seconds is not None:
+        settings = dataclasses.replace(warehouse.settings, settle_seconds=settle_seconds)
+        warehouse = Warehouse.from_settings(settings)
+    resources = {"warehouse": warehouse}
+    context = dg.build_sensor_context(
+        instance=instance, cursor=cursor, definitions=defs, resources=resources
+    )
     result = sensor.evaluate_tick(context)
     return result.run_requests, result.skip_message, context.cursor
 
 
-def test_sensor_requests_a_run_for_new_content_only(settings, defs, monkeypatch):
+def test_sensor_requests_a_run_for_new_content_only(settings, defs):
     landing = settings.landing_dir("schools")
     with dg.instance_for_test() as instance:
         requests, skip, cursor = _tick(defs, instance)
@@ -67,14 +77,12 @@ def test_sensor_requests_a_run_for_new_content_only(settings, defs, monkeypatch)
 
         # A half-written file (temporary name, or still being appended to) waits.
         (landing / "day-2.jsonl.part").write_text("{}\n")
-        monkeypatch.setenv("EVENT_ASSETS_SETTLE_SECONDS", "60")
         (landing / "day-3.jsonl").write_text('{"type": "SetName"}\n')
-        requests, skip, cursor = _tick(defs, instance, cursor)
+        requests, skip, cursor = _tick(defs, instance, cursor, settle_seconds=60)
         assert requests == [] and "1 file(s) still being written" in skip
 
         # Once it has settled it is requested.
-        monkeypatch.setenv("EVENT_ASSETS_SETTLE_SECONDS", "0")
-        requests, _, cursor = _tick(defs, instance, cursor)
+        requests, _, cursor = _tick(defs, instance, cursor, settle_seconds=0)
         assert len(requests) == 1
         assert requests[0].tags["event_assets/new_files"] == "day-3.jsonl"
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from event_assets.core.ingest import RAW_COLUMNS
 from event_assets_tests.conftest import run_dbt
 
 SELECT = "path:models/engagement"
@@ -41,10 +42,6 @@ C_SUB, C_TRIAL, C_FREE, C_FREE2, C_OTHER = (
     f"c0000000-0000-4000-8000-00000000000{n}" for n in range(1, 6)
 )
 
-RAW_COLUMNS = """
-    source_file varchar, file_hash varchar, line_number bigint, record json,
-    raw_line varchar, load_error varchar, ingested_at timestamp
-"""
 DAILY_COLUMNS = """
     date date, country_code varchar, os_name varchar, os_version varchar, app_version varchar,
     subscription_status varchar, activity_id varchar, activity_type varchar,
@@ -266,13 +263,16 @@ class Warehouse:
 
     def load(self, table: str, source_file: str, file_hash: str, at: datetime, lines: list) -> None:
         """Store a file's lines as the ingestion does: one raw row per line."""
-        rows = [
-            (source_file, file_hash, number, *_raw_columns(line), at)
-            for number, line in enumerate(lines, start=1)
-        ]
         with duckdb.connect(str(self.path)) as connection:
+            (last_raw_id,) = connection.execute(
+                f"select coalesce(max(raw_id), 0) from engagement.{table}"
+            ).fetchone()
+            rows = [
+                (last_raw_id + number, source_file, file_hash, number, *_raw_columns(line), at)
+                for number, line in enumerate(lines, start=1)
+            ]
             connection.executemany(
-                f"insert into main.{table} values (?, ?, ?, ?::json, ?, ?, ?)", rows
+                f"insert into engagement.{table} values (?, ?, ?, ?, ?::json, ?, ?, ?)", rows
             )
 
     def execute(self, sql: str) -> None:
@@ -306,17 +306,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Warehouse,
     warehouse = Warehouse(path=tmp_dir / "warehouse.duckdb", tmp_dir=tmp_dir)
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("EVENT_ASSETS_DUCKDB_PATH", str(warehouse.path))
+        warehouse.execute("create schema engagement")
         for table in ("raw_engagement_events", "raw_engagement_users", "raw_engagement_activities"):
-            warehouse.execute(f"create table main.{table} ({RAW_COLUMNS})")
-        warehouse.execute(f"create table main.engagement_daily ({DAILY_COLUMNS})")
+            warehouse.execute(f"create table engagement.{table} ({RAW_COLUMNS})")
+        warehouse.execute(f"create table engagement.engagement_daily ({DAILY_COLUMNS})")
         for file in FILES:
             warehouse.load(*file)
         _assert_ok(warehouse.dbt("parse"))
         build = warehouse.dbt("build", "--select", SELECT, "--exclude", "test_type:unit")
         # what the daily-partitioned Python asset does, for all days at once
         warehouse.execute(
-            "insert into main.engagement_daily by name "
-            "select * from main.int_engagement__daily_fact"
+            "insert into engagement.engagement_daily by name "
+            "select * from engagement.int_engagement__daily_fact"
         )
         downstream_of_daily = "source:engagement.engagement_daily+"
         rollups = warehouse.dbt(
@@ -343,16 +344,17 @@ def test_unit_tests_pass(built: tuple[Warehouse, list]) -> None:
 
 def test_every_raw_row_has_exactly_one_status(built: tuple[Warehouse, list]) -> None:
     warehouse, _ = built
-    received = warehouse.query("select count(*) from main.raw_engagement_events")[0][0]
+    received = warehouse.query("select count(*) from engagement.raw_engagement_events")[0][0]
     by_status = dict(
         warehouse.query(
-            "select status, count(*) from main.int_engagement__events_classified group by 1"
+            "select status, count(*) from engagement.int_engagement__events_classified group by 1"
         )
     )
     assert received == 31
     assert by_status == {"valid": 14, "rejected": 14, "duplicate": 3}
     duplicates = warehouse.query(
-        "select source_file, line_number, event_id from main.int_engagement__events_classified "
+        "select source_file, line_number, event_id "
+        "from engagement.int_engagement__events_classified "
         "where status = 'duplicate' order by line_number"
     )
     assert duplicates == [
@@ -366,7 +368,7 @@ def test_rejected_events(built: tuple[Warehouse, list]) -> None:
     warehouse, _ = built
     rows = warehouse.query(
         "select source_file, line_number, reason, event_id, raw_record "
-        "from main.engagement_rejected_events order by line_number"
+        "from engagement.engagement_rejected_events order by line_number"
     )
     assert {row[1]: row[2] for row in rows} == {
         12: "malformed_json",
@@ -396,7 +398,7 @@ def test_subscription_status_and_child_flag(built: tuple[Warehouse, list]) -> No
     warehouse, _ = built
     rows = warehouse.query(
         "select event_id, subscription_status, user_id, country_code, child_not_listed, os_name, "
-        "collection_id from main.int_engagement__events_with_status"
+        "collection_id from engagement.int_engagement__events_with_status"
     )
     assert {row[0]: row[1] for row in rows} == STATUS_BY_EVENT
     by_event = {row[0]: row[2:] for row in rows}
@@ -412,7 +414,7 @@ def test_users_newest_delivery_wins(built: tuple[Warehouse, list]) -> None:
     warehouse, _ = built
     rows = warehouse.query(
         "select user_id, country_code, registration_at, trial_start_at, trial_end_at, "
-        "subscription_start_at, subscription_expire_at from main.dim_user_subscription "
+        "subscription_start_at, subscription_expire_at from engagement.dim_user_subscription "
         "order by user_id"
     )
     dt = datetime
@@ -434,7 +436,7 @@ def test_users_newest_delivery_wins(built: tuple[Warehouse, list]) -> None:
 
 def test_dim_activity(built: tuple[Warehouse, list]) -> None:
     warehouse, _ = built
-    rows = warehouse.query("select * from main.dim_activity order by activity_id")
+    rows = warehouse.query("select * from engagement.dim_activity order by activity_id")
     assert rows == [
         ("lost_game", None, "unknown", None, False),
         ("rainforest_game", "Rainforest Game", "game", "hide_and_seek", True),
@@ -446,12 +448,12 @@ def test_dim_activity(built: tuple[Warehouse, list]) -> None:
 def test_dim_date(built: tuple[Warehouse, list]) -> None:
     warehouse, _ = built
     count, first, last = warehouse.query(
-        "select count(*), min(date), max(date) from main.dim_date"
+        "select count(*), min(date), max(date) from engagement.dim_date"
     )[0]
     assert (count, first, last) == (32, D(2020, 12, 27), D(2021, 1, 27))
     rows = warehouse.query(
         "select date, iso_year, iso_week, week_start, month_start, month, quarter, year, "
-        "day_of_week, weekday_name, is_weekend from main.dim_date "
+        "day_of_week, weekday_name, is_weekend from engagement.dim_date "
         "where date in ('2020-12-27', '2020-12-28', '2021-01-01', '2021-01-04') order by date"
     )
     # fmt: off
@@ -469,7 +471,7 @@ def test_dim_date(built: tuple[Warehouse, list]) -> None:
 def test_daily_fact(built: tuple[Warehouse, list]) -> None:
     warehouse, _ = built
     rows = warehouse.query(
-        f"select date, {DIMENSIONS}, {MEASURES} from main.int_engagement__daily_fact "
+        f"select date, {DIMENSIONS}, {MEASURES} from engagement.int_engagement__daily_fact "
         "order by date, country_code nulls first, subscription_status"
     )
     assert rows == _approx_rows(EXPECTED_DAILY)
@@ -479,7 +481,7 @@ def test_weekly_rollup(built: tuple[Warehouse, list]) -> None:
     warehouse, _ = built
     rows = warehouse.query(
         f"select week_start, {DIMENSIONS}, {MEASURES}, completion_rate, avg_duration_seconds "
-        "from main.engagement_weekly order by week_start, country_code nulls first, "
+        "from engagement.engagement_weekly order by week_start, country_code nulls first, "
         "subscription_status, activity_id"
     )
     sub = ("in", *IOS, "subscribed", "snow_game", "game", WINTER)
@@ -516,13 +518,14 @@ def test_monthly_and_yearly_rollups(built: tuple[Warehouse, list]) -> None:
     warehouse, _ = built
     totals = "sum(plays), sum(completed_plays), sum(duration_seconds)"
     assert warehouse.query(
-        f"select month_start, count(*), {totals} from main.engagement_monthly group by 1 order by 1"
+        f"select month_start, count(*), {totals} from engagement.engagement_monthly "
+        "group by 1 order by 1"
     ) == _approx_rows([(D(2020, 12, 1), 5, 5, 2, 260.0), (D(2021, 1, 1), 6, 9, 6, 21824.5)])
     assert warehouse.query(
-        f"select year, count(*), {totals} from main.engagement_yearly group by 1 order by 1"
+        f"select year, count(*), {totals} from engagement.engagement_yearly group by 1 order by 1"
     ) == _approx_rows([(2020, 5, 5, 2, 260.0), (2021, 6, 9, 6, 21824.5)])
     subscribed_snow = (
-        f"select {MEASURES}, completion_rate, avg_duration_seconds from main.{{}} "
+        f"select {MEASURES}, completion_rate, avg_duration_seconds from engagement.{{}} "
         f"where subscription_status = 'subscribed' and activity_id = 'snow_game' and {{}}"
     )
     # January: 2021-01-01 (2 plays), 01-03 and 01-04, but not December's 12-27
@@ -539,7 +542,8 @@ def test_activity_rankings(built: tuple[Warehouse, list]) -> None:
     warehouse, _ = built
     rows = warehouse.query(
         "select month_start, activity_id, activity_name, activity_type, plays, duration_seconds, "
-        "plays_rank, duration_rank from main.activity_rankings order by month_start, activity_id"
+        "plays_rank, duration_rank from engagement.activity_rankings "
+        "order by month_start, activity_id"
     )
     assert rows == _approx_rows(
         [

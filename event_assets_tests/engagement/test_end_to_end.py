@@ -109,7 +109,8 @@ def test_status_at_event_time_and_a_redelivered_user(settings, defs, landing, tm
         ]
         assert query(
             settings,
-            "select date, subscription_status from engagement_daily where activity_id = 'a2'",
+            "select date, subscription_status from engagement.engagement_daily "
+            "where activity_id = 'a2'",
         ) == [(date(2021, 1, 9), "lapsed")]
 
         write_events(landing / "users" / "users-2.jsonl", [U1_SUBSCRIBED])
@@ -121,7 +122,7 @@ def test_status_at_event_time_and_a_redelivered_user(settings, defs, landing, tm
         settings,
         """select date, country_code, os_name, subscription_status, activity_id, activity_type,
                   collection_id, plays, completed_plays, duration_seconds, loading_seconds
-           from engagement_daily order by all""",
+           from engagement.engagement_daily order by all""",
     ) == [
         (date(2021, 1, 2), "us", "iOS", "free", "a1", "game", None, 1, 1, 120.0, 1.5),
         (date(2021, 1, 2), "us", "iOS", "trial", "a1", "game", None, 1, 1, 60.0, 1.5),
@@ -130,18 +131,19 @@ def test_status_at_event_time_and_a_redelivered_user(settings, defs, landing, tm
     ]
     assert query(
         settings,
-        "select status, count(*) from int_engagement__events_classified group by 1 order by 1",
+        "select status, count(*) from engagement.int_engagement__events_classified "
+        "group by 1 order by 1",
     ) == [("duplicate", 1), ("rejected", 1), ("valid", 4)]
-    assert query(settings, "select reason from engagement_rejected_events") == [
+    assert query(settings, "select reason from engagement.engagement_rejected_events") == [
         ("negative_duration",)
     ]
     assert query(
         settings,
-        """select activity_id, plays, plays_rank, duration_rank from activity_rankings
+        """select activity_id, plays, plays_rank, duration_rank from engagement.activity_rankings
            order by activity_id""",
     ) == [("a1", 2, 1, 1), ("a2", 1, 2, 3), ("a9", 1, 2, 2)]
     assert query(
         settings,
-        "select plays, completed_plays, completion_rate from engagement_monthly "
+        "select plays, completed_plays, completion_rate from engagement.engagement_monthly "
         "where subscription_status = 'free'",
     ) == [(1, 1, 1.0)]

@@ -31,7 +31,9 @@ def test_real_shaped_users_and_activities_ingest_as_they_are(tmp_path, monkeypat
         folder.mkdir(parents=True)
         (folder / f"{source}.jsonl").write_text(text)
         with duckdb.connect(str(database)) as conn:
-            report = ingest_files(conn, f"raw_engagement_{source}", list_landed_files(folder))
+            report = ingest_files(
+                conn, f"engagement.raw_engagement_{source}", list_landed_files(folder)
+            )
         assert report.unparseable == 0
     result = run_dbt(
         tmp_path, "build", "--select", "stg_engagement__users stg_engagement__activities"
@@ -42,11 +44,11 @@ def test_real_shaped_users_and_activities_ingest_as_they_are(tmp_path, monkeypat
         users = conn.execute(
             """select user_id, country_code, registration_at, trial_start_at,
                       subscription_start_at, subscription_expire_at
-               from stg_engagement__users order by registration_at"""
+               from engagement.stg_engagement__users order by registration_at"""
         ).fetchall()
         activities = conn.execute(
             """select activity_id, activity_name, activity_type, activity_subtype
-               from stg_engagement__activities order by activity_id"""
+               from engagement.stg_engagement__activities order by activity_id"""
         ).fetchall()
     assert users == [
         (

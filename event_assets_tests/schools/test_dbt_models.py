@@ -123,11 +123,12 @@ class Warehouse:
     def load(self, source_file: str, file_hash: str, ingested_at: datetime, lines: list) -> None:
         """Store a file's lines as the ingestion does: one raw row per line, in arrival order."""
         with duckdb.connect(str(self.path)) as connection:
+            connection.execute("create schema if not exists schools")
             connection.execute(
-                f"create table if not exists main.raw_schools_events ({RAW_COLUMNS})"
+                f"create table if not exists schools.raw_schools_events ({RAW_COLUMNS})"
             )
             (last_raw_id,) = connection.execute(
-                "select coalesce(max(raw_id), 0) from main.raw_schools_events"
+                "select coalesce(max(raw_id), 0) from schools.raw_schools_events"
             ).fetchone()
             rows = [
                 (last_raw_id + number, source_file, file_hash, number, *_raw_columns(line),
@@ -135,7 +136,7 @@ class Warehouse:
                 for number, line in enumerate(lines, start=1)
             ]  # fmt: skip
             connection.executemany(
-                "insert into main.raw_schools_events values (?, ?, ?, ?, ?::json, ?, ?, ?)", rows
+                "insert into schools.raw_schools_events values (?, ?, ?, ?, ?::json, ?, ?, ?)", rows
             )
 
     def query(self, sql: str) -> list[tuple]:
@@ -191,32 +192,33 @@ def test_unit_tests_pass(built: tuple[Warehouse, subprocess.CompletedProcess]) -
 
 def test_every_raw_row_has_exactly_one_status(built: tuple[Warehouse, object]) -> None:
     warehouse, _ = built
-    received = warehouse.query("select count(*) from main.raw_schools_events")[0][0]
+    received = warehouse.query("select count(*) from schools.raw_schools_events")[0][0]
     classified = warehouse.query(
         "select count(*), count(distinct raw.source_file || '/' || raw.line_number) "
-        "from main.int_schools__events_classified join main.raw_schools_events raw using (raw_id)"
+        "from schools.int_schools__events_classified "
+        "join schools.raw_schools_events raw using (raw_id)"
     )[0]
     by_status = dict(
         warehouse.query(
-            "select status, count(*) from main.int_schools__events_classified group by 1"
+            "select status, count(*) from schools.int_schools__events_classified group by 1"
         )
     )
     assert received == 45
     assert classified == (45, 45)
     assert by_status == {"valid": 22, "rejected": 20, "duplicate": 3}
     duplicates = warehouse.query(
-        "select source_file, line_number from main.int_schools__events_classified "
-        "join main.raw_schools_events using (raw_id) where status = 'duplicate' order by all"
+        "select source_file, line_number from schools.int_schools__events_classified "
+        "join schools.raw_schools_events using (raw_id) where status = 'duplicate' order by all"
     )
     assert duplicates == [("batch2.jsonl", 2), ("batch2.jsonl", 3), ("batch2.jsonl", 4)]
-    assert warehouse.query("select count(*) from main.int_schools__valid_events")[0][0] == 22
+    assert warehouse.query("select count(*) from schools.int_schools__valid_events")[0][0] == 22
 
 
 def test_sessions(built: tuple[Warehouse, object]) -> None:
     warehouse, _ = built
     rows = warehouse.query(
         "select session_id, device_id, started_at, ended_at, duration_minutes, school_id, "
-        "school_name from main.sessions order by started_at"
+        "school_name from schools.sessions order by started_at"
     )
     dt = datetime
     expected = [
@@ -247,7 +249,7 @@ def test_devices(built: tuple[Warehouse, object]) -> None:
     warehouse, _ = built
     rows = warehouse.query(
         "select device_id, school_id, first_session_started_at, session_count "
-        "from main.devices order by device_id"
+        "from schools.devices order by device_id"
     )
     assert rows == [
         (D1, S1, datetime(2020, 1, 16, 22), 3),
@@ -261,7 +263,7 @@ def test_schools(built: tuple[Warehouse, object]) -> None:
     warehouse, _ = built
     rows = warehouse.query(
         "select school_id, name, device_count, median_session_length, mean_session_length, "
-        "session_count, completed_session_count from main.schools order by school_id"
+        "session_count, completed_session_count from schools.schools order by school_id"
     )
     assert rows == [
         (S1, "My Test School", 1, pytest.approx(45.5), pytest.approx(45.5), 2, 1),
@@ -274,7 +276,7 @@ def test_schools_rejected_events(built: tuple[Warehouse, object]) -> None:
     warehouse, _ = built
     rows = warehouse.query(
         "select source_file, line_number, file_hash, reason, event_type, event_time, log_id, "
-        "raw_record, ingested_at from main.schools_rejected_events order by line_number"
+        "raw_record, ingested_at from schools.schools_rejected_events order by line_number"
     )
     expected_reasons = {
         17: "end_before_start",
@@ -323,19 +325,20 @@ def test_validity_is_recomputed_when_a_log_type_arrives_later(
 ) -> None:
     warehouse = _built_from_the_first_file(tmp_path, monkeypatch)
     reasons = warehouse.query(
-        "select line_number, reason from main.int_schools__events_classified "
-        "join main.raw_schools_events using (raw_id) join main.stg_schools__events using (raw_id) "
+        "select line_number, reason from schools.int_schools__events_classified "
+        "join schools.raw_schools_events using (raw_id) "
+        "join schools.stg_schools__events using (raw_id) "
         "where session_id = '" + X5 + "' order by line_number"
     )
     assert reasons == [(23, "log_without_type"), (24, "log_without_type")]
-    assert warehouse.query(f"select count(*) from main.sessions where session_id = '{X5}'") == [
+    assert warehouse.query(f"select count(*) from schools.sessions where session_id = '{X5}'") == [
         (0,)
     ]
 
     warehouse.load(*FILES[1])
     _assert_ok(warehouse.dbt("run", "--select", "path:models/schools"))
     assert warehouse.query(
-        f"select device_id, duration_minutes from main.sessions where session_id = '{X5}'"
+        f"select device_id, duration_minutes from schools.sessions where session_id = '{X5}'"
     ) == [(D3, pytest.approx(20.0))]
 
 
@@ -353,14 +356,14 @@ def test_event_key_uniqueness_is_checked_for_the_keys_the_last_build_classified(
     # the build so far becomes an earlier one; the last build wrote a second valid row with
     # the key of an earlier valid row: caught, by counting the key over the whole table
     execute(
-        "update main.int_schools__events_classified "
+        "update schools.int_schools__events_classified "
         "set classified_at = classified_at - interval 1 day"
     )
     execute(
-        """insert into main.int_schools__events_classified
+        """insert into schools.int_schools__events_classified
            select * replace (raw_id + 1000000 as raw_id, classified_at + interval 1 day
                              as classified_at)
-           from main.int_schools__events_classified
+           from schools.int_schools__events_classified
            where status = 'valid' order by raw_id limit 1"""
     )
     failed = warehouse.dbt("test", *select)
@@ -368,13 +371,13 @@ def test_event_key_uniqueness_is_checked_for_the_keys_the_last_build_classified(
     # a duplicate of which the last build wrote neither row was an earlier build's failure:
     # not reported again (the scope that keeps the test's cost off the history)
     execute(
-        "update main.int_schools__events_classified "
+        "update schools.int_schools__events_classified "
         "set classified_at = classified_at - interval 1 day where raw_id > 1000000"
     )
     execute(  # the last build: a valid row with a new key
-        "insert into main.int_schools__events_classified "
+        "insert into schools.int_schools__events_classified "
         "select * replace (raw_id + 2000000 as raw_id, event_key + 1 as event_key, "
         "classified_at + interval 2 day as classified_at) "
-        "from main.int_schools__events_classified where raw_id > 1000000"
+        "from schools.int_schools__events_classified where raw_id > 1000000"
     )
     _assert_ok(warehouse.dbt("test", *select))

@@ -87,9 +87,10 @@ def test_two_deliveries_then_a_redelivery(settings, defs, instance, tmp_path):
     first = run(defs, instance, tmp_path)
     assert first.ingestion["records_loaded"] == 18
     assert first.stale_ranges == [(date(2026, 1, 5), date(2026, 1, 6))]
-    assert query(settings, "select count(*) from sessions where ended_at is null") == [(2,)]
+    assert query(settings, "select count(*) from schools.sessions where ended_at is null") == [(2,)]
     assert query(
-        settings, "select reason, count(*) from schools_rejected_events group by 1 order by 1"
+        settings,
+        "select reason, count(*) from schools.schools_rejected_events group by 1 order by 1",
     ) == [("log_without_type", 2), ("malformed_json", 1)]
 
     write_events(landing / "day-2.jsonl", SECOND_FILE)
@@ -101,7 +102,7 @@ def test_two_deliveries_then_a_redelivery(settings, defs, instance, tmp_path):
     assert query(
         settings,
         """select session_id, device_id, ended_at is null, duration_minutes, school_id,
-                  school_name from sessions order by session_id""",
+                  school_name from schools.sessions order by session_id""",
     ) == [
         (S[0], D1, False, 30.0, B, "Other"),
         (S[1], D1, True, None, A, "My Test School"),
@@ -112,9 +113,11 @@ def test_two_deliveries_then_a_redelivery(settings, defs, instance, tmp_path):
     assert query(
         settings,
         """select school_id, name, device_count, median_session_length, mean_session_length
-           from schools order by school_id""",
+           from schools.schools order by school_id""",
     ) == [(A, "My Test School", 1, 3120.0, 3120.0), (B, "Other", 0, 30.0, 30.0)]
-    assert query(settings, "select device_id, school_id from devices order by device_id") == [
+    assert query(
+        settings, "select device_id, school_id from schools.devices order by device_id"
+    ) == [
         (D1, A),
         (D2, None),
         (D3, None),
@@ -122,7 +125,7 @@ def test_two_deliveries_then_a_redelivery(settings, defs, instance, tmp_path):
     assert query(
         settings,
         """select device_id, day(date), usage_minutes, round(avg_usage_minutes_7d, 6)
-           from usage_history order by device_id, date""",
+           from schools.usage_history order by device_id, date""",
     ) == [
         (D1, 5, 150.0, 150.0),
         (D1, 6, 1440.0, 795.0),
@@ -137,7 +140,7 @@ def test_two_deliveries_then_a_redelivery(settings, defs, instance, tmp_path):
     ]
     assert query(
         settings,
-        "select status, count(*) from int_schools__events_classified group by 1 order by 1",
+        "select status, count(*) from schools.int_schools__events_classified group by 1 order by 1",
     ) == [("duplicate", 1), ("rejected", 1), ("valid", 19)]
 
     # The same content again under another name adds nothing and re-materializes no day.
@@ -146,13 +149,13 @@ def test_two_deliveries_then_a_redelivery(settings, defs, instance, tmp_path):
     assert third.ingestion["records_loaded"] == 0
     assert third.ingestion["files_redelivered"] == 1
     assert third.stale_ranges == []
-    assert query(settings, "select count(*) from raw_schools_events") == [(21,)]
+    assert query(settings, "select count(*) from schools.raw_schools_events") == [(21,)]
 
 
 def test_materializing_a_day_twice_gives_the_same_table(settings, defs, instance, tmp_path):
     write_events(settings.landing_dir("schools") / "day-1.jsonl", FIRST_FILE + SECOND_FILE)
     run(defs, instance, tmp_path)
-    before = query(settings, "select * from schools_device_daily_usage order by all")
+    before = query(settings, "select * from schools.schools_device_daily_usage order by all")
     from event_assets.core.partitions import range_tags
 
     job = defs.resolve_job_def("schools_days")
@@ -160,4 +163,6 @@ def test_materializing_a_day_twice_gives_the_same_table(settings, defs, instance
         instance=instance, tags=range_tags(date(2026, 1, 6), date(2026, 1, 7))
     )
     assert result.success
-    assert query(settings, "select * from schools_device_daily_usage order by all") == before
+    assert (
+        query(settings, "select * from schools.schools_device_daily_usage order by all") == before
+    )

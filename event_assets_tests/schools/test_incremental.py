@@ -17,11 +17,11 @@ from event_assets.generate.schools import generate_schools
 from event_assets_tests.conftest import run_dbt
 
 SNAPSHOTS = {
-    "classified": "select raw_id, status, reason from int_schools__events_classified",
-    "sessions": "select * from sessions",
-    "devices": "select * from devices",
-    "schools": "select * from schools",
-    "rejected": "select * exclude (ingested_at) from schools_rejected_events",
+    "classified": "select raw_id, status, reason from schools.int_schools__events_classified",
+    "sessions": "select * from schools.sessions",
+    "devices": "select * from schools.devices",
+    "schools": "select * from schools.schools",
+    "rejected": "select * exclude (ingested_at) from schools.schools_rejected_events",
 }
 
 
@@ -53,11 +53,11 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path, monkeypatch):
     batches = [files[:2], files[2:3], files[3:]]
     for batch in batches:
         with duckdb.connect(str(database)) as conn:
-            ingest_files(conn, "raw_schools_events", batch)
+            ingest_files(conn, "schools.raw_schools_events", batch)
         dbt_build(tmp_path)
     changes = write_changes_to_history(database, tmp_path / "late")
     with duckdb.connect(str(database)) as conn:
-        ingest_files(conn, "raw_schools_events", list_landed_files(tmp_path / "late"))
+        ingest_files(conn, "schools.raw_schools_events", list_landed_files(tmp_path / "late"))
     dbt_build(tmp_path)
     incremental = snapshot(database)
     assert len(incremental["classified"]) == 6_000 + 3
@@ -76,12 +76,13 @@ def write_changes_to_history(database: Path, landing: Path) -> dict[str, str]:
     session (every session of it moves), and that school is renamed."""
     with duckdb.connect(str(database), read_only=True) as conn:
         devices = conn.execute(
-            """select device_id, min(started_at), min(session_id) from sessions
+            """select device_id, min(started_at), min(session_id) from schools.sessions
                group by device_id order by device_id limit 2"""
         ).fetchall()
         (new_school,) = conn.execute(
-            "select school_id from schools where school_id not in "
-            "(select school_id from sessions where device_id = ? and school_id is not null) "
+            "select school_id from schools.schools where school_id not in "
+            "(select school_id from schools.sessions "
+            "where device_id = ? and school_id is not null) "
             "order by school_id limit 1",
             [devices[1][0]],
         ).fetchone()

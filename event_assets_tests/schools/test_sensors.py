@@ -38,7 +38,7 @@ def test_new_files_request_exactly_the_affected_days(settings, defs):
         )
         assert daily.execute_in_process(instance=instance, tags=request.tags).success
         materialized = instance.get_materialized_partitions(
-            dg.AssetKey("schools_device_daily_usage")
+            dg.AssetKey(["schools", "schools_device_daily_usage"])
         )
         assert sorted(materialized) == [f"2026-01-0{d}" for d in (5, 6, 7, 8)]
 

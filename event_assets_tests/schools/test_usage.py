@@ -16,8 +16,9 @@ from event_assets.defs.schools.usage import (
 @pytest.fixture
 def conn():
     with duckdb.connect() as connection:
+        connection.execute("create schema schools")
         connection.execute(
-            """create table sessions (session_id varchar, device_id varchar,
+            """create table schools.sessions (session_id varchar, device_id varchar,
                started_at timestamp, ended_at timestamp)"""
         )
         yield connection
@@ -25,7 +26,8 @@ def conn():
 
 def add_session(conn, device, start, end):
     conn.execute(
-        "insert into sessions values (gen_random_uuid()::varchar, ?, ?, ?)", [device, start, end]
+        "insert into schools.sessions values (gen_random_uuid()::varchar, ?, ?, ?)",
+        [device, start, end],
     )
 
 
@@ -71,8 +73,8 @@ def test_stale_days_are_the_days_whose_usage_changed(conn):
     assert find_stale_days(conn) == []
 
     # e's session gets its end two days later; d's session becomes invalid (removed).
-    conn.execute("update sessions set ended_at = '2026-01-09 01:00' where device_id = 'e'")
-    conn.execute("delete from sessions where device_id = 'd'")
+    conn.execute("update schools.sessions set ended_at = '2026-01-09 01:00' where device_id = 'e'")
+    conn.execute("delete from schools.sessions where device_id = 'd'")
     assert find_stale_days(conn) == [
         date(2026, 1, 5),
         date(2026, 1, 7),

@@ -6,14 +6,19 @@ change the subscription status of that user's events: their days differ and beco
 """
 
 from event_assets.core.daily import build_daily_copy_asset, find_stale_days_by_diff
-from event_assets.core.pipeline import build_stale_days_asset
+from event_assets.core.partitions import daily_partitions
+from event_assets.core.stale_days import build_stale_days_asset
 
+DOMAIN = "engagement"
 FACT_MODEL = "int_engagement__daily_fact"
+# The oldest day a play is kept for (the real app's data starts in 2021).
+PARTITIONS = daily_partitions("2020-01-01")
 
 engagement_daily = build_daily_copy_asset(
+    DOMAIN,
     name="engagement_daily",
-    group="engagement",
     source_table=FACT_MODEL,
+    partitions_def=PARTITIONS,
     description=(
         "Plays per UTC day and country, OS (name, version), app version, subscription status at "
         "event time, activity (id, type) and collection, with additive measures: plays, "
@@ -23,9 +28,11 @@ engagement_daily = build_daily_copy_asset(
 )
 
 engagement_stale_days = build_stale_days_asset(
-    "engagement",
+    DOMAIN,
     deps=[FACT_MODEL],
-    find_stale_days=lambda conn: find_stale_days_by_diff(conn, FACT_MODEL, "engagement_daily"),
+    find_stale_days=lambda conn: find_stale_days_by_diff(
+        conn, DOMAIN, FACT_MODEL, "engagement_daily"
+    ),
     description=(
         "Days of `engagement_daily` that differ from `int_engagement__daily_fact` (new events, "
         "late events, users whose re-delivered milestones change their events' status). The "

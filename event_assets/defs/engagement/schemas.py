@@ -102,18 +102,8 @@ dim_date = pa.DataFrameSchema(
     description="One row per date of the events' range.",
 )
 
-rejected_events = pa.DataFrameSchema(
-    {
-        "source_file": Column(pl.Utf8),
-        "file_hash": Column(pl.Utf8),
-        "line_number": Column(pl.Int64, Check.ge(1)),
-        "reason": Column(pl.Utf8),
-    },
-    unique=["file_hash", "line_number"],
-    description="engagement_rejected_events: every rejected record once, with a reason.",
-)
-
-# table name -> schema; `definitions.py` turns each into an asset check on that table.
+# table name -> schema; `definitions.py` turns each into an asset check on that table (the
+# rejected-events table's schema is the quarantine contract's, `core.checks`).
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "engagement_daily": _fact("date", pl.Date, rollup=False),
     "engagement_weekly": _fact("week_start", pl.Date, rollup=True),
@@ -123,5 +113,4 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "dim_activity": dim_activity,
     "dim_user_subscription": dim_user_subscription,
     "dim_date": dim_date,
-    "engagement_rejected_events": rejected_events,
 }

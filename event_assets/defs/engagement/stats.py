@@ -4,45 +4,48 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from event_assets.core.names import asset_key, qualified, stats_table
 from event_assets.core.plots import plot_daily_series, stats_metadata
+from event_assets.core.stats import quarantine_stats
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
+
+DOMAIN = "engagement"
+DAILY, USERS, ACTIVITIES = (
+    qualified(DOMAIN, table)
+    for table in ("engagement_daily", "dim_user_subscription", "dim_activity")
+)
 
 
 def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """Named tables of statistics, read from the warehouse."""
     overview = conn.execute(
-        """
+        f"""
         select 'plays' as measure, coalesce(sum(plays), 0)::varchar as value
-            from main.engagement_daily
+            from {DAILY}
         union all select 'completion rate',
             coalesce(round(sum(completed_plays) / nullif(sum(plays), 0), 3), 0)::varchar
-            from main.engagement_daily
+            from {DAILY}
         union all select 'hours played',
             round(coalesce(sum(duration_seconds), 0) / 3600, 1)::varchar
-            from main.engagement_daily
-        union all select 'users with a record', count(*)::varchar from main.dim_user_subscription
-        union all select 'activities', count(*)::varchar from main.dim_activity
-        union all select 'first day', min(date)::varchar from main.engagement_daily
-        union all select 'last day', max(date)::varchar from main.engagement_daily
+            from {DAILY}
+        union all select 'users with a record', count(*)::varchar from {USERS}
+        union all select 'activities', count(*)::varchar from {ACTIVITIES}
+        union all select 'first day', min(date)::varchar from {DAILY}
+        union all select 'last day', max(date)::varchar from {DAILY}
         """
     ).df()
-    records = conn.execute(
-        """select status, count(*) as records from main.int_engagement__events_classified
-           group by status order by status"""
-    ).df()
+    records, rejected_by_reason = quarantine_stats(
+        conn, DOMAIN, "int_engagement__events_classified"
+    )
     plays_by_status = conn.execute(
-        """select subscription_status, sum(plays) as plays,
+        f"""select subscription_status, sum(plays) as plays,
                   round(sum(completed_plays) / sum(plays), 3) as completion_rate
-           from main.engagement_daily group by 1 order by plays desc"""
+           from {DAILY} group by 1 order by plays desc"""
     ).df()
     top_activities = conn.execute(
-        """select activity_id, any_value(activity_type) as activity_type, sum(plays) as plays,
+        f"""select activity_id, any_value(activity_type) as activity_type, sum(plays) as plays,
                   round(sum(duration_seconds) / 3600, 1) as hours
-           from main.engagement_daily group by activity_id order by plays desc limit 10"""
-    ).df()
-    rejected_by_reason = conn.execute(
-        """select reason, count(*) as events from main.engagement_rejected_events
-           group by reason order by events desc"""
+           from {DAILY} group by activity_id order by plays desc limit 10"""
     ).df()
     return {
         "overview": overview,
@@ -54,12 +57,16 @@ def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
 
 
 @dg.asset(
-    group_name="engagement",
+    key=asset_key(DOMAIN, stats_table(DOMAIN)),
+    group_name=DOMAIN,
     deps=[
-        "engagement_daily",
-        "dim_user_subscription",
-        "dim_activity",
-        "engagement_rejected_events",
+        asset_key(DOMAIN, table)
+        for table in (
+            "engagement_daily",
+            "dim_user_subscription",
+            "dim_activity",
+            "engagement_rejected_events",
+        )
     ],
     pool=WAREHOUSE_POOL,
 )
@@ -69,7 +76,7 @@ def engagement_stats(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect(read_only=True) as conn:
         tables = compute_stats(conn)
         daily = conn.execute(
-            """select date, subscription_status, sum(plays) as plays from main.engagement_daily
+            f"""select date, subscription_status, sum(plays) as plays from {DAILY}
                group by all order by all"""
         ).df()
     plot_path = plot_daily_series(

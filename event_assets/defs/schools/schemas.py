@@ -5,29 +5,10 @@ import polars as pl
 from pandera.polars import Check, Column
 
 from event_assets.core.checks import in_order_check
+from event_assets.core.names import qualified
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 MINUTES_PER_DAY = 24 * 60
-
-REJECTION_REASONS = [
-    "malformed_json",
-    "invalid_encoding",
-    "missing_field",
-    "unknown_type",
-    "invalid_uuid",
-    "unparseable_time",
-    "time_out_of_range",
-    "invalid_log_type",
-    "log_without_type",
-    "conflicting_log_type",
-    "wrong_log_type",
-    "unknown_school",
-    "duplicate_start",
-    "end_without_start",
-    "end_on_other_device",
-    "end_before_start",
-    "second_end",
-]
 
 
 def _uuid(nullable: bool = False, unique: bool = False) -> Column:
@@ -99,36 +80,29 @@ device_daily_usage = pa.DataFrameSchema(
     description="schools_device_daily_usage: one row per device and day, 0 < minutes <= 1440.",
 )
 
-rejected_events = pa.DataFrameSchema(
-    {
-        "source_file": Column(pl.Utf8),
-        "file_hash": Column(pl.Utf8),
-        "line_number": Column(pl.Int64, Check.ge(1)),
-        "reason": Column(pl.Utf8, Check.isin(REJECTION_REASONS)),
-    },
-    unique=["file_hash", "line_number"],
-    description="schools_rejected_events: every rejected record once, with a known reason.",
-)
-
-# table name -> schema; `definitions.py` turns each into an asset check on that table.
+# table name -> schema; `definitions.py` turns each into an asset check on that table (the
+# rejected-events table's schema is the quarantine contract's, `core.checks`).
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "sessions": sessions,
     "devices": devices,
     "schools": schools,
     "usage_history": usage_history,
     "schools_device_daily_usage": device_daily_usage,
-    "schools_rejected_events": rejected_events,
 }
 
 # The rows a check validates, where not the whole table: `sessions` (millions of rows, rewritten
 # only where a build changed them) is validated on the sessions the last dbt build wrote, so that
 # the check of a new day costs what the day changed. dbt's tests on `sessions` (unique, not null,
 # relationships) still cover the whole table.
+SESSIONS, INT_SESSIONS = (
+    qualified("schools", "sessions"),
+    qualified("schools", "int_schools__sessions"),
+)
 ROWS_TO_VALIDATE: dict[str, str] = {
-    "sessions": """
-        select * from main.sessions
+    "sessions": f"""
+        select * from {SESSIONS}
         where session_id in (
-            select session_id from main.int_schools__sessions
-            where classified_at = (select max(classified_at) from main.int_schools__sessions)
+            select session_id from {INT_SESSIONS}
+            where classified_at = (select max(classified_at) from {INT_SESSIONS})
         )""",
 }

@@ -7,8 +7,22 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from event_assets.core.names import asset_key, qualified, stats_table
 from event_assets.core.plots import plot_daily_series, stats_metadata
+from event_assets.core.stats import quarantine_stats
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
+
+DOMAIN = "schools"
+SCHOOLS, DEVICES, SESSIONS, USAGE_HISTORY, CLASSIFIED = (
+    qualified(DOMAIN, table)
+    for table in (
+        "schools",
+        "devices",
+        "sessions",
+        "usage_history",
+        "int_schools__events_classified",
+    )
+)
 
 
 def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
@@ -17,35 +31,28 @@ def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     Type and time of the valid events are read from the classification (`status = 'valid'`),
     which stores them: `int_schools__valid_events` would join every row back to staging."""
     overview = conn.execute(
-        """
-        select 'schools' as measure, (select count(*) from main.schools)::varchar as value
-        union all select 'devices', (select count(*) from main.devices)::varchar
+        f"""
+        select 'schools' as measure, (select count(*) from {SCHOOLS})::varchar as value
+        union all select 'devices', (select count(*) from {DEVICES})::varchar
         union all select 'sessions complete',
-            (select count(*) from main.sessions where ended_at is not null)::varchar
+            (select count(*) from {SESSIONS} where ended_at is not null)::varchar
         union all select 'sessions abandoned',
-            (select count(*) from main.sessions where ended_at is null)::varchar
+            (select count(*) from {SESSIONS} where ended_at is null)::varchar
         union all select 'first event',
-            (select min(event_at) from main.int_schools__events_classified
+            (select min(event_at) from {CLASSIFIED}
              where status = 'valid')::varchar
         union all select 'last event',
-            (select max(event_at) from main.int_schools__events_classified
+            (select max(event_at) from {CLASSIFIED}
              where status = 'valid')::varchar
         union all select 'total usage hours',
-            (select round(coalesce(sum(usage_minutes), 0) / 60, 1) from main.usage_history)::varchar
+            (select round(coalesce(sum(usage_minutes), 0) / 60, 1) from {USAGE_HISTORY})::varchar
         """
     ).df()
-    records = conn.execute(
-        """select status, count(*) as records from main.int_schools__events_classified
-           group by status order by status"""
-    ).df()
     events_by_type = conn.execute(
-        """select event_type, count(*) as events from main.int_schools__events_classified
+        f"""select event_type, count(*) as events from {CLASSIFIED}
            where status = 'valid' group by event_type order by events desc"""
     ).df()
-    rejected_by_reason = conn.execute(
-        """select reason, count(*) as events from main.schools_rejected_events
-           group by reason order by events desc"""
-    ).df()
+    records, rejected_by_reason = quarantine_stats(conn, DOMAIN, "int_schools__events_classified")
     return {
         "overview": overview,
         "records": records,
@@ -56,20 +63,24 @@ def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
 
 def daily_usage_hours(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return conn.execute(
-        """select date, sum(usage_minutes) / 60 as usage_hours from main.usage_history
+        f"""select date, sum(usage_minutes) / 60 as usage_hours from {USAGE_HISTORY}
            group by date order by date"""
     ).df()
 
 
 @dg.asset(
-    group_name="schools",
+    key=asset_key(DOMAIN, stats_table(DOMAIN)),
+    group_name=DOMAIN,
     deps=[
-        "usage_history",
-        "sessions",
-        "devices",
-        "schools",
-        "schools_rejected_events",
-        "int_schools__events_classified",
+        asset_key(DOMAIN, table)
+        for table in (
+            "usage_history",
+            "sessions",
+            "devices",
+            "schools",
+            "schools_rejected_events",
+            "int_schools__events_classified",
+        )
     ],
     pool=WAREHOUSE_POOL,
 )

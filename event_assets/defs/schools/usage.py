@@ -14,17 +14,28 @@ from datetime import date, datetime
 import dagster as dg
 import duckdb
 
+from event_assets.core.names import asset_key, qualified
 from event_assets.core.partitions import daily_partitions, window_bounds
-from event_assets.core.pipeline import build_stale_days_asset
+from event_assets.core.stale_days import build_stale_days_asset
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, table_exists
 
+DOMAIN = "schools"
 DAILY_TABLE = "schools_device_daily_usage"
+# The oldest data the domain accepts (the real archive starts 2020-01-15); staging rejects
+# events before it as `time_out_of_range`.
+PARTITIONS = daily_partitions("2020-01-01")
+
+SESSIONS = qualified(DOMAIN, "sessions")
+DAILY_USAGE = qualified(DOMAIN, DAILY_TABLE)
+USAGE_HISTORY = qualified(DOMAIN, "usage_history")
+CLASSIFIED = qualified(DOMAIN, "int_schools__events_classified")
+DEVICES = qualified(DOMAIN, "devices")
 
 # Minutes of completed sessions per device and day for sessions overlapping [$start, $end).
-DAILY_USAGE_SQL = """
+DAILY_USAGE_SQL = f"""
 with completed as (
     select device_id, started_at, ended_at
-    from main.sessions
+    from {SESSIONS}
     where ended_at is not null and started_at < $end and ended_at > $start
 ),
 session_days as (
@@ -67,12 +78,12 @@ _ALL_TIME = (datetime(1970, 1, 1), datetime(9999, 1, 1))
 
 def find_stale_days(conn: duckdb.DuckDBPyConnection) -> list[date]:
     """Days whose stored usage differs from the usage the current sessions imply."""
-    if not table_exists(conn, "sessions"):
+    if not table_exists(conn, "sessions", schema=DOMAIN):
         return []
     start, end = _ALL_TIME
     stored = (
-        f"main.{DAILY_TABLE}"
-        if table_exists(conn, DAILY_TABLE)
+        DAILY_USAGE
+        if table_exists(conn, DAILY_TABLE, schema=DOMAIN)
         else (
             "(select null::varchar as device_id, null::date as date, null::double as usage_minutes "
             "where false)"
@@ -95,7 +106,7 @@ def find_stale_days(conn: duckdb.DuckDBPyConnection) -> list[date]:
 
 
 schools_stale_days = build_stale_days_asset(
-    "schools",
+    DOMAIN,
     deps=["sessions"],
     find_stale_days=find_stale_days,
     description=(
@@ -107,10 +118,10 @@ schools_stale_days = build_stale_days_asset(
 
 
 @dg.asset(
-    name=DAILY_TABLE,
-    group_name="schools",
-    deps=["sessions"],
-    partitions_def=daily_partitions,
+    key=asset_key(DOMAIN, DAILY_TABLE),
+    group_name=DOMAIN,
+    deps=[asset_key(DOMAIN, "sessions")],
+    partitions_def=PARTITIONS,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
@@ -123,19 +134,19 @@ def schools_device_daily_usage(
     the days it covers. One row per device and day with usage; partitioned by `date`."""
     start, end = window_bounds(context)
     with warehouse.connect() as conn:
-        conn.execute(f"create table if not exists main.{DAILY_TABLE} ({DAILY_COLUMNS})")
+        conn.execute(f"create table if not exists {DAILY_USAGE} ({DAILY_COLUMNS})")
         conn.execute("begin transaction")
         conn.execute(
-            f"delete from main.{DAILY_TABLE} where date >= $start and date < $end",
+            f"delete from {DAILY_USAGE} where date >= $start and date < $end",
             {"start": start.date(), "end": end.date()},
         )
         conn.execute(
-            f"insert into main.{DAILY_TABLE} by name {DAILY_USAGE_SQL}",
+            f"insert into {DAILY_USAGE} by name {DAILY_USAGE_SQL}",
             {"start": start, "end": end},
         )
         conn.execute("commit")
         rows, minutes = conn.execute(
-            f"""select count(*), coalesce(sum(usage_minutes), 0) from main.{DAILY_TABLE}
+            f"""select count(*), coalesce(sum(usage_minutes), 0) from {DAILY_USAGE}
                 where date >= $start and date < $end""",
             {"start": start.date(), "end": end.date()},
         ).fetchone()
@@ -150,16 +161,16 @@ def schools_device_daily_usage(
 
 
 _USAGE_HISTORY_SQL = f"""
-create or replace table main.usage_history as
+create or replace table {USAGE_HISTORY} as
 with as_of as (
     -- the classification stores the time; the valid-events view would join staging for it
     select cast(max(event_at) as date) as as_of_day
-    from main.int_schools__events_classified
+    from {CLASSIFIED}
     where status = 'valid'
 ),
 first_days as (
     select device_id, cast(first_session_started_at as date) as first_day
-    from main.devices
+    from {DEVICES}
     where first_session_started_at is not null
 ),
 spine as (
@@ -171,7 +182,7 @@ spine as (
 daily as (
     select spine.device_id, spine.date, coalesce(usage.usage_minutes, 0) as usage_minutes
     from spine
-    left join main.{DAILY_TABLE} as usage using (device_id, date)
+    left join {DAILY_USAGE} as usage using (device_id, date)
 )
 select
     device_id,
@@ -186,8 +197,13 @@ order by device_id, date
 
 
 @dg.asset(
-    group_name="schools",
-    deps=[schools_device_daily_usage, "devices", "int_schools__events_classified"],
+    key=asset_key(DOMAIN, "usage_history"),
+    group_name=DOMAIN,
+    deps=[
+        schools_device_daily_usage,
+        asset_key(DOMAIN, "devices"),
+        asset_key(DOMAIN, "int_schools__events_classified"),
+    ],
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
 )
@@ -197,11 +213,10 @@ def usage_history(warehouse: Warehouse) -> dg.MaterializeResult:
     without completed sessions) and `avg_usage_minutes_7d`, the mean over the seven days ending
     at `date` (days before the device's first day are not counted)."""
     with warehouse.connect() as conn:
-        conn.execute(f"create table if not exists main.{DAILY_TABLE} ({DAILY_COLUMNS})")
+        conn.execute(f"create table if not exists {DAILY_USAGE} ({DAILY_COLUMNS})")
         conn.execute(_USAGE_HISTORY_SQL)
         rows, devices, first, last = conn.execute(
-            "select count(*), count(distinct device_id), min(date), max(date) "
-            "from main.usage_history"
+            f"select count(*), count(distinct device_id), min(date), max(date) from {USAGE_HISTORY}"
         ).fetchone()
     return dg.MaterializeResult(
         metadata={

@@ -56,6 +56,7 @@ classified_events as (
 )
 
 select
+    raw_id,
     source_file,
     file_hash,
     line_number,

@@ -1,5 +1,6 @@
 -- Contract table: the quarantine. Every rejected raw event row with its reason and what it
 -- carried, so nothing that arrived is silently lost (duplicates are counted, not listed here).
+-- Columns by `quarantine_select`.
 
 with
 
@@ -8,21 +9,22 @@ classified_events as (
 ),
 
 rejected_events as (
-    select *
+    select
+        source_file,
+        line_number,
+        file_hash,
+        reason,
+        raw_record,
+        ingested_at,
+        event_id,
+        raw_event_name as event_name,
+        raw_occurred_at as occurred_at,
+        user_id,
+        activity_id
     from classified_events
     where status = 'rejected'
 )
 
-select
-    cast(source_file as {{ dbt.type_string() }}) as source_file,
-    cast(line_number as {{ dbt.type_bigint() }}) as line_number,
-    cast(file_hash as {{ dbt.type_string() }}) as file_hash,
-    cast(reason as {{ dbt.type_string() }}) as reason,
-    cast(event_id as {{ dbt.type_string() }}) as event_id,
-    cast(raw_event_name as {{ dbt.type_string() }}) as event_name,
-    cast(raw_occurred_at as {{ dbt.type_string() }}) as occurred_at,
-    cast(user_id as {{ dbt.type_string() }}) as user_id,
-    cast(activity_id as {{ dbt.type_string() }}) as activity_id,
-    cast(raw_record as {{ dbt.type_string() }}) as raw_record,
-    cast(ingested_at as {{ dbt.type_timestamp() }}) as ingested_at
-from rejected_events
+{{ quarantine_select(
+    'rejected_events', ['event_id', 'event_name', 'occurred_at', 'user_id', 'activity_id']
+) }}

@@ -10,6 +10,7 @@ raw_rows as (
 
 extracted_fields as (
     select
+        raw_id,
         source_file,
         file_hash,
         line_number,
@@ -104,6 +105,7 @@ checked_events as (
 )
 
 select
+    raw_id,
     source_file,
     file_hash,
     line_number,

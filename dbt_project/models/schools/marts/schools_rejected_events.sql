@@ -1,6 +1,6 @@
 -- Contract table: the quarantine. Every rejected raw row with its reason and what it carried,
 -- so nothing that arrived is silently lost (exact duplicates are counted, not listed here).
--- A view over the incremental `int_schools__rejected_events`.
+-- A view over the incremental `int_schools__rejected_events`; columns by `quarantine_select`.
 
 {{ config(materialized='view') }}
 
@@ -12,14 +12,4 @@ rejected_events as (
     where reason is not null
 )
 
-select
-    cast(source_file as {{ dbt.type_string() }}) as source_file,
-    cast(line_number as {{ dbt.type_bigint() }}) as line_number,
-    cast(file_hash as {{ dbt.type_string() }}) as file_hash,
-    cast(reason as {{ dbt.type_string() }}) as reason,
-    cast(event_type as {{ dbt.type_string() }}) as event_type,
-    cast(event_time as {{ dbt.type_string() }}) as event_time,
-    cast(log_id as {{ dbt.type_string() }}) as log_id,
-    cast(raw_record as {{ dbt.type_string() }}) as raw_record,
-    cast(ingested_at as {{ dbt.type_timestamp() }}) as ingested_at
-from rejected_events
+{{ quarantine_select('rejected_events', ['event_type', 'event_time', 'log_id']) }}

@@ -1,0 +1,75 @@
+"""`raw_<domain>_<source>`: the asset that loads a source's ready landing files exactly once."""
+
+import dagster as dg
+import duckdb
+
+from event_assets.core.ingest import ingest_files
+from event_assets.core.landing import list_landed_files, split_ready
+from event_assets.core.migrate import migrate_legacy_layout
+from event_assets.core.names import asset_key, qualified, raw_table
+from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
+
+
+def build_ingestion_asset(
+    domain: str, source: str = "events", folder: str = "", legacy_tables: list[str] = ()
+) -> dg.AssetsDefinition:
+    """Every ready file of `landing/<domain>/<folder>`, loaded once into
+    `<domain>.raw_<domain>_<source>`. `legacy_tables`: the domain's other tables, dropped from
+    schema `main` if a warehouse of the previous layout still has them (`migrate.py`)."""
+    table = raw_table(domain, source)
+    where = f"landing/{domain}/{folder}".rstrip("/") + "/"
+
+    @dg.asset(
+        key=asset_key(domain, table),
+        group_name=domain,
+        pool=WAREHOUSE_POOL,
+        kinds={"duckdb"},
+        description=(
+            f"Every record received in `{where}`, one row per line with its source file, "
+            "content hash and line number. Append-only; each file content is loaded once "
+            "(`ingestion_ledger`). Lines that are not JSON are kept with `load_error`."
+        ),
+    )
+    def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        settings = warehouse.settings
+        landing_dir = settings.landing_dir(domain) / folder
+        if not landing_dir.is_dir():
+            raise dg.Failure(
+                description=f"landing folder {landing_dir} does not exist: create it or set "
+                "EVENT_ASSETS_DATA_DIR to the folder that holds landing/"
+            )
+        ready, settling = split_ready(list_landed_files(landing_dir), settings.settle_seconds)
+        with warehouse.connect() as conn:
+            try:
+                moved = migrate_legacy_layout(conn, domain, [table], legacy_tables)
+            except duckdb.Error as error:
+                raise dg.Failure(
+                    description=f"cannot move {table} of the previous warehouse layout to schema "
+                    f"{domain} ({error}); rebuild the warehouse from landing/: make clean && "
+                    "make run"
+                ) from None
+            report = ingest_files(conn, qualified(domain, table), ready)
+            total = conn.execute(f"select count(*) from {qualified(domain, table)}").fetchone()[0]
+        for line in moved:
+            context.log.info(f"previous layout: {line}")
+        for problem in report.unreadable:
+            context.log.error(f"could not read landing file {problem}")
+        if settling:
+            context.log.info(f"{len(settling)} file(s) still being written; left for later")
+        return dg.MaterializeResult(
+            metadata={
+                "files_loaded": len(report.loaded),
+                "records_loaded": report.records,
+                "unparseable_lines": report.unparseable,
+                "files_unchanged": report.unchanged,
+                "files_redelivered": len(report.redelivered),
+                "files_unreadable": len(report.unreadable),
+                "files_still_being_written": len(settling),
+                "total_records": total,
+                "loaded": dg.MetadataValue.json(report.loaded),
+                "redelivered": dg.MetadataValue.json(report.redelivered),
+                "unreadable": dg.MetadataValue.json(report.unreadable),
+            }
+        )
+
+    return _ingest
