@@ -229,10 +229,11 @@ def open_sources(
     """
     con = duckdb.connect()
     prefixes = {}
-    for name, path in (("ours", ours_db), ("floor", floor_db)):
+    # ours keeps the domain's tables in its schema; the floor script in DuckDB's default one
+    for name, path, schema in (("ours", ours_db, "schools"), ("floor", floor_db, "main")):
         if path is not None:
             con.execute(f"ATTACH '{_quoted(path)}' AS {name} (READ_ONLY)")
-            prefixes[name] = f"{name}.main."
+            prefixes[name] = f"{name}.{schema}."
     if pandas_tables is not None:
         for table, frame in pandas_tables.items():
             con.register(f"pandas_{table}", frame)

@@ -44,7 +44,7 @@ def test_every_check_passes_on_a_generated_sample_and_a_second_run_finds_nothing
     assert "rejected_by_reason" in first.stdout
     assert (tmp_path / "elsewhere" / "plots" / "schools_daily_usage.png").stat().st_size > 0
     with duckdb.connect(str(tmp_path / "elsewhere" / "wh.duckdb"), read_only=True) as conn:
-        tables = {row[0] for row in conn.execute("show tables").fetchall()}
+        tables = {row[0] for row in conn.execute("show tables from schools").fetchall()}
         received = conn.execute("select count(*) from schools.raw_schools_events").fetchone()[0]
     assert {"devices", "sessions", "usage_history", "schools"} <= tables
     assert received == 5_000

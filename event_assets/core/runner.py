@@ -73,7 +73,8 @@ def domains_of(defs: dg.Definitions) -> dict[str, Domain]:
 def why_idle(domain: Domain, instance: dg.DagsterInstance, warehouse: Warehouse) -> str:
     """Why the domain has nothing to do, or "" when it has: a file with new content (what the
     landing sensor asks), a raw table not created yet, a dbt project changed since its models
-    were built, or a last run of one of its jobs that did not succeed."""
+    were built, a last run of one of its jobs that did not succeed, or a warehouse written to
+    since the last run ended."""
     pending, _ = pending_files(domain.name, domain.raw_tables, domain.sources, warehouse)
     if pending:
         return ""
@@ -94,6 +95,11 @@ def why_idle(domain: Domain, instance: dg.DagsterInstance, warehouse: Warehouse)
         last = instance.get_runs(filters=dg.RunsFilter(job_name=job_name), limit=1)
         if last and last[0].status != dg.DagsterRunStatus.SUCCESS:
             return ""
+    # Written since the last run ended (a table dropped or altered by hand): build again.
+    (last_run,) = instance.get_run_records(limit=1) or (None,)
+    written_at = warehouse.settings.duckdb_path.stat().st_mtime
+    if last_run is None or last_run.end_time is None or written_at > last_run.end_time + 1:
+        return ""
     return "nothing new: no new file, no change to the dbt project, the last runs succeeded"
 
 

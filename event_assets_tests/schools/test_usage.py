@@ -65,9 +65,9 @@ def test_stale_days_are_the_days_whose_usage_changed(conn):
     add_session(conn, "e", datetime(2026, 1, 7, 9), None)
     assert find_stale_days(conn) == [date(2026, 1, 5)]  # nothing stored yet
 
-    conn.execute(f"create table {DAILY_TABLE} ({DAILY_COLUMNS})")
+    conn.execute(f"create table schools.{DAILY_TABLE} ({DAILY_COLUMNS})")
     conn.execute(
-        f"insert into {DAILY_TABLE} by name {DAILY_USAGE_SQL}",
+        f"insert into schools.{DAILY_TABLE} by name {DAILY_USAGE_SQL}",
         {"start": datetime(2000, 1, 1), "end": datetime(2100, 1, 1)},
     )
     assert find_stale_days(conn) == []

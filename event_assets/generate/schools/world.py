@@ -2,7 +2,7 @@
 
 Tablets are onboarded mostly on the first day, used on school days in short sessions one after
 another, rarely at weekends; a few are left on in the evening past midnight or running for days,
-some sessions are abandoned (never ended). Every number here is drawn from the caller's generator.
+some sessions are abandoned (never ended). Everything random comes from the caller's generator.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ MIN_REASSIGNED = 3
 LATE_ASSIGN_SHARE = 0.02
 ABANDON_SHARE = 0.03
 
-# Fleet and usage: tablets are onboarded mostly on the first day, used on school days in short
-# sessions one after another, rarely at weekends.
+# Fleet and usage.
 DEVICES_PER_SCHOOL = 40
 # Small samples still get a school table worth looking at (renames, moves between schools).
 MIN_SCHOOLS = 12
