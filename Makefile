@@ -1,5 +1,6 @@
 # event_assets: `make run` (install + process the bundled sample), `make test`, `make dev` (UI).
-PYTHON ?= python3.11
+# The first of Python 3.11, 3.12, 3.13 found on PATH (or PYTHON=/path/to/python3.x make run).
+PYTHON ?= $(firstword $(foreach version,3.11 3.12 3.13,$(shell command -v python$(version) 2>/dev/null)))
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -10,12 +11,14 @@ export EVENT_ASSETS_DATA_DIR ?= $(CURDIR)/data
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 2; }
+	@test -n "$(PYTHON)" && command -v $(PYTHON) >/dev/null || { echo "error: no python3.11, python3.12 or python3.13 on PATH (set PYTHON=/path/to/python3.x)"; exit 2; }
+	@echo "using $$($(PYTHON) -c 'import sys; print(sys.executable, sys.version.split()[0])')"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 run: install
+	@echo "$$($(BIN)/python --version) from $(VENV)"
 	$(BIN)/python -m event_assets run
 
 dev: install

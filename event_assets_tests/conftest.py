@@ -25,11 +25,20 @@ def dbt_manifest() -> Path:
     return prepare_dbt_project()
 
 
+# Every domain is a folder of event_assets/defs/ (what `load_from_defs_folder` loads).
+DOMAINS = sorted(
+    path.name
+    for path in (Path(__file__).parents[1] / "event_assets" / "defs").iterdir()
+    if path.is_dir() and not path.name.startswith("_")
+)
+
+
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """A fresh data directory with an empty `landing/schools/`, files ready at once."""
+    """A fresh data directory with an empty `landing/<domain>/` per domain, files ready at once."""
     data_dir = tmp_path / "data"
-    (data_dir / "landing" / "schools").mkdir(parents=True)
+    for domain in DOMAINS:
+        (data_dir / "landing" / domain).mkdir(parents=True)
     monkeypatch.setenv(DATA_DIR_VAR, str(data_dir))
     monkeypatch.setenv(DUCKDB_PATH_VAR, str(data_dir / "warehouse.duckdb"))
     monkeypatch.setenv(SETTLE_SECONDS_VAR, "0")

@@ -92,3 +92,18 @@ def test_sensor_skips_with_a_reason_when_the_landing_folder_is_missing(settings,
     with dg.instance_for_test() as instance:
         requests, skip, _ = _tick(defs, instance)
     assert requests == [] and "does not exist" in skip
+
+
+def test_a_new_sensor_asks_the_ledger_so_a_headless_run_is_not_repeated(settings, defs):
+    """A UI started after a headless run (empty cursor) requests nothing until a file lands."""
+    landing = settings.landing_dir("schools")
+    write_events(landing / "day-1.jsonl", [EVENT])
+    with dg.instance_for_test() as instance:
+        ingest = defs.resolve_job_def("schools_ingest")
+        assert ingest.execute_in_process(instance=instance).success
+        requests, skip, _ = _tick(defs, instance)
+        assert requests == [] and "no new files" in skip
+
+        write_events(landing / "day-2.jsonl", [{**EVENT, "logId": "y"}])
+        requests, _, _ = _tick(defs, instance)
+        assert [r.tags["event_assets/new_files"] for r in requests] == ["day-2.jsonl"]

@@ -93,7 +93,7 @@ def run(defs, instance, tmp_path):
 @pytest.fixture
 def landing(settings):
     folder = settings.landing_dir("engagement")
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 

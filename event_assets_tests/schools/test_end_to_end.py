@@ -151,6 +151,11 @@ def test_two_deliveries_then_a_redelivery(settings, defs, instance, tmp_path):
     assert third.stale_ranges == []
     assert query(settings, "select count(*) from schools.raw_schools_events") == [(21,)]
 
+    # Nothing new since: the next run starts no run at all, so neither dbt nor a check.
+    fourth = run(defs, instance, tmp_path)
+    assert fourth.idle.startswith("nothing new")
+    assert fourth.runs == [] and fourth.checks == []
+
 
 def test_materializing_a_day_twice_gives_the_same_table(settings, defs, instance, tmp_path):
     write_events(settings.landing_dir("schools") / "day-1.jsonl", FIRST_FILE + SECOND_FILE)

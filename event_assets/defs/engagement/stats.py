@@ -1,13 +1,10 @@
 """`engagement_stats`: descriptive statistics of the domain, as markdown tables and a plot."""
 
-import dagster as dg
 import duckdb
 import pandas as pd
 
-from event_assets.core.names import asset_key, qualified, stats_table
-from event_assets.core.plots import plot_daily_series, stats_metadata
-from event_assets.core.stats import quarantine_stats
-from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
+from event_assets.core.names import qualified
+from event_assets.core.stats import DailyPlot, build_stats_asset
 
 DOMAIN = "engagement"
 DAILY, USERS, ACTIVITIES = (
@@ -34,9 +31,6 @@ def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
         union all select 'last day', max(date)::varchar from {DAILY}
         """
     ).df()
-    records, rejected_by_reason = quarantine_stats(
-        conn, DOMAIN, "int_engagement__events_classified"
-    )
     plays_by_status = conn.execute(
         f"""select subscription_status, sum(plays) as plays,
                   round(sum(completed_plays) / sum(plays), 3) as completion_rate
@@ -49,42 +43,37 @@ def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     ).df()
     return {
         "overview": overview,
-        "records": records,
         "plays_by_status": plays_by_status,
         "top_activities": top_activities,
-        "rejected_by_reason": rejected_by_reason,
     }
 
 
-@dg.asset(
-    key=asset_key(DOMAIN, stats_table(DOMAIN)),
-    group_name=DOMAIN,
+def daily_plays(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return conn.execute(
+        f"""select date, subscription_status, sum(plays) as plays from {DAILY}
+           group by all order by all"""
+    ).df()
+
+
+engagement_stats = build_stats_asset(
+    DOMAIN,
     deps=[
-        asset_key(DOMAIN, table)
-        for table in (
-            "engagement_daily",
-            "dim_user_subscription",
-            "dim_activity",
-            "engagement_rejected_events",
-        )
+        "engagement_daily",
+        "dim_user_subscription",
+        "dim_activity",
+        "engagement_rejected_events",
     ],
-    pool=WAREHOUSE_POOL,
-)
-def engagement_stats(warehouse: Warehouse) -> dg.MaterializeResult:
-    """Plays, completion rate, plays by subscription status, top activities, rejected events by
-    reason, and a plot of daily plays by subscription status."""
-    with warehouse.connect(read_only=True) as conn:
-        tables = compute_stats(conn)
-        daily = conn.execute(
-            f"""select date, subscription_status, sum(plays) as plays from {DAILY}
-               group by all order by all"""
-        ).df()
-    plot_path = plot_daily_series(
-        daily,
+    classified_table="int_engagement__events_classified",
+    compute=compute_stats,
+    plot=DailyPlot(
+        query=daily_plays,
         x="date",
         y="plays",
         by="subscription_status",
         title="engagement: daily plays by subscription status",
-        path=warehouse.settings.plots_dir / "engagement_daily_plays.png",
-    )
-    return dg.MaterializeResult(metadata=stats_metadata(tables, plot_path, "daily plays"))
+        file_name="engagement_daily_plays.png",
+        caption="daily plays",
+    ),
+    description="Plays, completion rate, plays by subscription status, top activities, rejected "
+    "events by reason, and a plot of daily plays by subscription status.",
+)

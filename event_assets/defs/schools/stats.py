@@ -3,14 +3,11 @@
 The same figures are printed by the headless CLI (`python -m event_assets run`).
 """
 
-import dagster as dg
 import duckdb
 import pandas as pd
 
-from event_assets.core.names import asset_key, qualified, stats_table
-from event_assets.core.plots import plot_daily_series, stats_metadata
-from event_assets.core.stats import quarantine_stats
-from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
+from event_assets.core.names import qualified
+from event_assets.core.stats import DailyPlot, build_stats_asset
 
 DOMAIN = "schools"
 SCHOOLS, DEVICES, SESSIONS, USAGE_HISTORY, CLASSIFIED = (
@@ -52,12 +49,9 @@ def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
         f"""select event_type, count(*) as events from {CLASSIFIED}
            where status = 'valid' group by event_type order by events desc"""
     ).df()
-    records, rejected_by_reason = quarantine_stats(conn, DOMAIN, "int_schools__events_classified")
     return {
         "overview": overview,
-        "records": records,
         "events_by_type": events_by_type,
-        "rejected_by_reason": rejected_by_reason,
     }
 
 
@@ -68,33 +62,25 @@ def daily_usage_hours(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-@dg.asset(
-    key=asset_key(DOMAIN, stats_table(DOMAIN)),
-    group_name=DOMAIN,
+schools_stats = build_stats_asset(
+    DOMAIN,
     deps=[
-        asset_key(DOMAIN, table)
-        for table in (
-            "usage_history",
-            "sessions",
-            "devices",
-            "schools",
-            "schools_rejected_events",
-            "int_schools__events_classified",
-        )
+        "usage_history",
+        "sessions",
+        "devices",
+        "schools",
+        "schools_rejected_events",
     ],
-    pool=WAREHOUSE_POOL,
-)
-def schools_stats(warehouse: Warehouse) -> dg.MaterializeResult:
-    """Counts of schools, devices, sessions (complete and abandoned), events by type, rejected
-    events by reason, the date range, total usage, and a plot of total daily usage."""
-    with warehouse.connect(read_only=True) as conn:
-        tables = compute_stats(conn)
-        daily = daily_usage_hours(conn)
-    plot_path = plot_daily_series(
-        daily,
+    classified_table="int_schools__events_classified",
+    compute=compute_stats,
+    plot=DailyPlot(
+        query=daily_usage_hours,
         x="date",
         y="usage_hours",
         title="schools: total daily usage (hours)",
-        path=warehouse.settings.plots_dir / "schools_daily_usage.png",
-    )
-    return dg.MaterializeResult(metadata=stats_metadata(tables, plot_path, "daily usage"))
+        file_name="schools_daily_usage.png",
+        caption="daily usage",
+    ),
+    description="Counts of schools, devices, sessions (complete and abandoned), events by type, "
+    "rejected events by reason, the date range, total usage, and a plot of total daily usage.",
+)
