@@ -28,5 +28,4 @@ def ensure_dagster_home(settings: Settings) -> Path:
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text(INSTANCE_YAML)
-    os.environ["DAGSTER_HOME"] = str(home)
     return home

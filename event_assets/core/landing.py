@@ -1,4 +1,4 @@
-"""Find the files waiting in a landing folder, fingerprint them, and watch the folder with a sensor.
+"""Find the files waiting in a landing folder and fingerprint them.
 
 A file is *ready* when its name is complete and it has not changed for `settle_seconds`:
 - complete names end in `.jsonl`, `.jsonl.gz`, `.json` or `.json.gz`; names starting with `.` or
@@ -6,21 +6,14 @@ A file is *ready* when its name is complete and it has not changed for `settle_s
   temporary name and renames when done is never read half-way;
 - a file modified within the last `settle_seconds` is left for a later tick, a safety net for
   writers that append in place.
-The sensor remembers the content hashes it has already requested a run for, so the same content
-(even under another name) does not trigger twice. The ingestion ledger in the warehouse, not this
-cursor, decides what is actually loaded.
+The ingestion ledger in the warehouse decides what is new (`ingest.unloaded_files`); the landing
+sensor (`sensors.py`) asks it.
 """
 
 import hashlib
-import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import dagster as dg
-from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 READY_SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".json.gz")
 _HASH_CHUNK = 8 * 1024 * 1024
@@ -66,54 +59,3 @@ def file_sha256(path: Path) -> str:
         while chunk := handle.read(_HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def build_landing_sensor(
-    domain: str,
-    job: UnresolvedAssetJobDefinition,
-    landing_dir_of: Callable[[], Any],
-    settle_seconds_of: Callable[[], Any],
-    minimum_interval_seconds: int = 15,
-) -> dg.SensorDefinition:
-    """A sensor that requests `job` when ready files with new content appear in the landing folder.
-
-    `landing_dir_of()` and `settle_seconds_of()` are read at every tick, so the sensor follows the
-    environment of the process it runs in.
-    """
-
-    @dg.sensor(
-        name=f"{domain}_landing_sensor",
-        job=job,
-        minimum_interval_seconds=minimum_interval_seconds,
-        default_status=dg.DefaultSensorStatus.RUNNING,
-        description=f"Requests an ingestion run when new files land in landing/{domain}/.",
-    )
-    def _sensor(context: dg.SensorEvaluationContext):
-        landing_dir: Path = landing_dir_of()
-        if not landing_dir.is_dir():
-            return dg.SkipReason(f"landing folder {landing_dir} does not exist")
-        ready, settling = split_ready(list_landed_files(landing_dir), settle_seconds_of())
-        cursor = json.loads(context.cursor) if context.cursor else {"files": {}, "hashes": []}
-        known_states: dict[str, str] = cursor["files"]
-        known_hashes = set(cursor["hashes"])
-        new_files = []
-        for landed in ready:
-            state = f"{landed.size}:{landed.mtime_ns}"
-            if known_states.get(landed.name) == state:
-                continue
-            known_states[landed.name] = state
-            content_hash = file_sha256(landed.path)
-            if content_hash not in known_hashes:
-                known_hashes.add(content_hash)
-                new_files.append((landed.name, content_hash))
-        context.update_cursor(json.dumps({"files": known_states, "hashes": sorted(known_hashes)}))
-        if not new_files:
-            waiting = f"; {len(settling)} file(s) still being written" if settling else ""
-            return dg.SkipReason(f"no new files in {landing_dir}{waiting}")
-        run_key = hashlib.sha256("".join(sorted(h for _, h in new_files)).encode()).hexdigest()
-        return dg.RunRequest(
-            run_key=f"{domain}-{run_key[:16]}",
-            tags={"event_assets/new_files": ", ".join(n for n, _ in new_files)[:1000]},
-        )
-
-    return _sensor

@@ -51,12 +51,13 @@ class DailyPart:
 class Domain:
     """A domain as it describes itself; `definitions()` builds the rest.
 
-    `sources` maps each raw input to its folder under `landing/<domain>/` ("" = the folder
-    itself). `assets`: the domain's Python assets (unpartitioned); those downstream of the daily
-    part run after the days, the others in the ingestion job."""
+    `dbt_assets`: its dbt models (`core.dbt.build_dbt_assets`), if it has any. `sources` maps
+    each raw input to its folder under `landing/<domain>/` ("" = the folder itself). `assets`:
+    the domain's Python assets (unpartitioned); those downstream of the daily part run after
+    the days, the others in the ingestion job."""
 
     name: str
-    dbt_assets: dg.AssetsDefinition
+    dbt_assets: dg.AssetsDefinition | None = None
     assets: Sequence[dg.AssetsDefinition] = ()
     asset_checks: Sequence[dg.AssetChecksDefinition] = ()
     sources: Mapping[str, str] = field(default_factory=lambda: {"events": ""})
@@ -78,7 +79,7 @@ class Domain:
             build_ingestion_asset(self.name, source, folder, legacy_tables=self._table_names())
             for source, folder in self.sources.items()
         ]
-        own = [self.dbt_assets, *self.assets]
+        own = [*self._models(), *self.assets]
         if self.daily:
             days_and_after = dg.AssetSelection.assets(*self.daily.assets).downstream()
             jobs = [
@@ -129,10 +130,13 @@ class Domain:
 
     def _table_names(self) -> list[str]:
         """Every table of the domain the asset graph knows (for the move from schema `main`)."""
-        assets = [self.dbt_assets, *self.assets]
+        assets = [*self._models(), *self.assets]
         if self.daily:
             assets += [self.daily.stale_days, *self.daily.assets]
         return sorted({key.path[-1] for asset in assets for key in asset.keys})
+
+    def _models(self) -> list[dg.AssetsDefinition]:
+        return [self.dbt_assets] if self.dbt_assets else []
 
     def _daily_follow_up(self) -> FollowUp:
         daily_job, refresh_job = names.daily_job(self.name), names.refresh_job(self.name)

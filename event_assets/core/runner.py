@@ -85,7 +85,7 @@ def why_idle(domain: Domain, instance: dg.DagsterInstance, warehouse: Warehouse)
     if not all(tables):
         return ""
     fingerprint = project_fingerprint()
-    for key in domain.dbt_assets.keys:
+    for key in domain.dbt_assets.keys if domain.dbt_assets else ():
         event = instance.get_latest_materialization_event(key)
         metadata = event.asset_materialization.metadata if event else {}
         recorded = getattr(metadata.get(FINGERPRINT_KEY), "value", None)
@@ -135,7 +135,8 @@ def run_domain(
             outcome.stats = _stats_from(event.asset_materialization)
         return outcome
     echo(f"[{domain.name}] ingesting new files and building the dbt models ...")
-    dbt_config = {"ops": {names.dbt_op(domain.name): {"config": {"full_refresh": full_refresh}}}}
+    dbt_op = {names.dbt_op(domain.name): {"config": {"full_refresh": full_refresh}}}
+    dbt_config = {"ops": dbt_op} if domain.dbt_assets else {}
     queue = deque([(names.ingest_job(domain.name), {}, "ingest", dbt_config)])
     while queue:
         job_name, tags, label, run_config = queue.popleft()

@@ -37,7 +37,7 @@ def run_and_summarize(
     print(f"warehouse: {settings.duckdb_path}")
     for domain in sorted(set(candidates) - set(domains)):
         print(f"[{domain}] skipped: no folder {settings.landing_dir(domain)}")
-    instance = dg.DagsterInstance.get()
+    instance = dg.DagsterInstance.from_config(str(home))
     log_path = home / "headless_run.log"
     log_path.write_text("")
     outcomes = [

@@ -171,3 +171,25 @@ def test_materializing_a_day_twice_gives_the_same_table(settings, defs, instance
     assert (
         query(settings, "select * from schools.schools_device_daily_usage order by all") == before
     )
+
+
+def test_a_warehouse_of_the_earlier_layout_moves_without_losing_a_raw_row(
+    settings, defs, instance, tmp_path
+):
+    write_events(settings.landing_dir("schools") / "day-1.jsonl", FIRST_FILE)
+    run(defs, instance, tmp_path)
+    sessions = "select * from schools.sessions order by session_id"
+    before = query(settings, sessions)
+    # The earlier layout: everything in `main`, the ledger naming the raw table bare.
+    with duckdb.connect(str(settings.duckdb_path)) as conn:
+        conn.execute("create table main.raw_schools_events as from schools.raw_schools_events")
+        conn.execute("create table main.sessions as from schools.sessions")
+        conn.execute("update main.ingestion_ledger set raw_table = 'raw_schools_events'")
+        conn.execute("drop schema schools cascade")
+
+    moved = run(defs, instance, tmp_path)
+    assert moved.ingestion["records_loaded"] == 0  # the file is known: nothing loaded twice
+    assert query(settings, "select count(*) from schools.raw_schools_events") == [(18,)]
+    assert query(settings, sessions) == before
+    in_main = "select table_name from information_schema.tables where table_schema = 'main'"
+    assert query(settings, in_main) == [("ingestion_ledger",)]

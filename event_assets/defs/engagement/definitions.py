@@ -22,8 +22,11 @@ domain = Domain(
     asset_checks=[
         *(build_pandera_check(DOMAIN, table, schema) for table, schema in SCHEMAS.items()),
         build_pandera_check(DOMAIN, rejected_table(DOMAIN), rejected_records_schema(DOMAIN)),
-        build_reconciliation_check(
-            DOMAIN, raw_table(DOMAIN, "events"), "int_engagement__events_classified"
+        *(
+            build_reconciliation_check(
+                DOMAIN, raw_table(DOMAIN, source), f"int_engagement__{source}_classified"
+            )
+            for source in ("events", "users", "activities")
         ),
     ],
 )

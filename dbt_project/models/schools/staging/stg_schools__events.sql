@@ -85,7 +85,7 @@ checked_events as (
             when event_type in ('StartSession', 'EndSession') and not {{ matches_uuid('session_id') }}
                 then 'invalid_uuid'
             when event_at is null then 'unparseable_time'
-            when event_at < cast('{{ var("schools_min_event_time") }}' as {{ dbt.type_timestamp() }})
+            when event_at < cast('{{ var("schools_min_event_time", "2020-01-01") }}' as {{ dbt.type_timestamp() }})
                 then 'time_out_of_range'
             when event_at > {{ dbt.dateadd('day', 1, 'ingested_at') }} then 'time_out_of_range'
             when event_type = 'SetLogType' and log_type not in ('School', 'Device')

@@ -1,0 +1,91 @@
+"""A domain of its own shape: no dbt models, no daily part, an asset of its own kind in `extra`
+run by a follow-up. Core builds its jobs and sensors, and the headless run follows the same
+decision its sensor takes."""
+
+import dagster as dg
+import duckdb
+import pytest
+
+from event_assets.core.names import asset_key, qualified
+from event_assets.core.pipeline import Domain, FollowUp
+from event_assets.core.runner import run_domain
+from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
+from event_assets_tests.conftest import write_events
+
+DOMAIN = "toy"
+
+
+@dg.asset(key=asset_key(DOMAIN, "counted"), deps=[asset_key(DOMAIN, "raw_toy_events")])
+def counted(warehouse: Warehouse) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        conn.execute(
+            f"create or replace table {qualified(DOMAIN, 'counted')} as "
+            f"select count(*) as n from {qualified(DOMAIN, 'raw_toy_events')}"
+        )
+        (n,) = conn.execute(f"select n from {qualified(DOMAIN, 'counted')}").fetchone()
+    return dg.MaterializeResult(metadata={"n": n})
+
+
+@dg.asset(key=asset_key(DOMAIN, "processed"), deps=[counted], pool=WAREHOUSE_POOL)
+def processed(warehouse: Warehouse) -> None:
+    """Stands for an asset of the domain's own kind (a micro-batch processor, say)."""
+    with warehouse.connect() as conn:
+        conn.execute(f"create or replace table {qualified(DOMAIN, 'processed')} as select 1 as x")
+
+
+def process_when_counted(metadata, run_id: str) -> list[dg.RunRequest]:
+    if metadata["n"].value == 0:
+        return []
+    return [dg.RunRequest(run_key=f"{run_id}-process", job_name="toy_process")]
+
+
+TOY = Domain(
+    name=DOMAIN,
+    assets=[counted],
+    follow_ups=[
+        FollowUp(
+            name="toy_counted_sensor",
+            trigger=asset_key(DOMAIN, "counted"),
+            job_names=["toy_process"],
+            decide=process_when_counted,
+            description="Processes what was counted.",
+        )
+    ],
+    extra=dg.Definitions(
+        assets=[processed],
+        jobs=[dg.define_asset_job("toy_process", selection=dg.AssetSelection.assets(processed))],
+    ),
+)
+
+
+@pytest.fixture
+def toy_defs(settings) -> dg.Definitions:
+    settings.landing_dir(DOMAIN).mkdir(parents=True)
+    resources = dg.Definitions(resources={"warehouse": Warehouse.from_settings(settings)})
+    return dg.Definitions.merge(TOY.definitions(), resources)
+
+
+def test_core_builds_only_what_the_domain_has(toy_defs):
+    jobs = {job.name for job in toy_defs.resolve_all_job_defs() if not job.name.startswith("__")}
+    assert jobs == {"toy_ingest", "toy_process"}
+    sensors = {sensor.name for sensor in toy_defs.sensors}
+    assert sensors == {"toy_landing_sensor", "toy_counted_sensor"}
+
+
+def test_the_headless_run_follows_the_sensors_decision_then_rests(settings, toy_defs, tmp_path):
+    write_events(settings.landing_dir(DOMAIN) / "a.jsonl", [{"k": 1}, {"k": 2}])
+    with dg.instance_for_test() as instance:
+        outcome = run_domain(toy_defs, DOMAIN, instance, tmp_path / "log", echo=lambda _: None)
+        assert outcome.runs == [("toy_ingest (ingest)", True), ("toy_process (follow-up)", True)]
+
+        # The follow-up sensor asks the same decision of the same materialization.
+        sensor = toy_defs.resolve_sensor_def("toy_counted_sensor")
+        context = dg.build_sensor_context(instance=instance, definitions=toy_defs)
+        (request,) = sensor.evaluate_tick(context).run_requests
+        assert request.job_name == "toy_process"
+
+        again = run_domain(toy_defs, DOMAIN, instance, tmp_path / "log", echo=lambda _: None)
+        assert again.idle and again.runs == []
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
+        assert conn.execute("select n from toy.counted").fetchall() == [(2,)]
+        assert conn.execute("select x from toy.processed").fetchall() == [(1,)]
