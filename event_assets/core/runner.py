@@ -85,11 +85,10 @@ def why_idle(domain: Domain, instance: dg.DagsterInstance, warehouse: Warehouse)
     if not all(tables):
         return ""
     fingerprint = project_fingerprint()
-    for key in domain.dbt_assets.keys if domain.dbt_assets else ():
-        event = instance.get_latest_materialization_event(key)
+    keys = domain.dbt_assets.keys if domain.dbt_assets else ()
+    for event in instance.get_latest_materialization_events(keys).values():
         metadata = event.asset_materialization.metadata if event else {}
-        recorded = getattr(metadata.get(FINGERPRINT_KEY), "value", None)
-        if recorded != fingerprint:
+        if getattr(metadata.get(FINGERPRINT_KEY), "value", None) != fingerprint:
             return ""
     for job_name in _job_names(domain):
         last = instance.get_runs(filters=dg.RunsFilter(job_name=job_name), limit=1)
