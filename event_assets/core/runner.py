@@ -75,14 +75,14 @@ def why_idle(domain: Domain, instance: dg.DagsterInstance, warehouse: Warehouse)
     landing sensor asks), a raw table not created yet, a dbt project changed since its models
     were built, a last run of one of its jobs that did not succeed, or a warehouse written to
     since the last run ended."""
-    pending, _ = pending_files(domain.name, domain.raw_tables, domain.sources, warehouse)
-    if pending:
-        return ""
     if not warehouse.settings.duckdb_path.exists():
         return ""
     with warehouse.connect(read_only=True) as conn:
         tables = [table_exists(conn, t, schema=domain.name) for t in domain.raw_tables.values()]
     if not all(tables):
+        return ""
+    pending, _ = pending_files(domain.name, domain.raw_tables, domain.sources, warehouse)
+    if pending:
         return ""
     fingerprint = project_fingerprint()
     keys = domain.dbt_assets.keys if domain.dbt_assets else ()

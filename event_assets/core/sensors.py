@@ -3,9 +3,9 @@
 - The landing sensor asks the warehouse's ingestion ledger which ready files hold content not
   loaded yet (`pending_files`): a restarted UI, or one started after a headless run, requests
   nothing until a new file lands. Its cursor only remembers the contents it has requested, so
-  the same content under another name is not requested twice. While a run of the ingestion job
-  is queued or in progress it requests nothing more; when the warehouse is locked by a writer,
-  it looks again at the next tick.
+  the same content under another name is not requested twice. While any run is queued or in
+  progress it does not open the warehouse (that would lock a run's writer out); when the
+  warehouse is locked by another writer, it looks again at the next tick.
 - A follow-up sensor turns each materialization of its trigger asset into the runs the domain's
   `FollowUp.decide` names (e.g. one run per range of stale days).
 """
@@ -82,11 +82,13 @@ def build_landing_sensor(
         f"landing/{domain}/ (the ingestion ledger says what is new).",
     )
     def _sensor(context: dg.SensorEvaluationContext, warehouse: Warehouse):
+        # Reading the ledger opens the warehouse; DuckDB would then refuse a run's writer, so
+        # the sensor waits while any run is queued or in progress (its files stay pending).
         active = context.instance.get_runs(
-            filters=dg.RunsFilter(job_name=job.name, statuses=ACTIVE_RUN_STATUSES), limit=1
+            filters=dg.RunsFilter(statuses=ACTIVE_RUN_STATUSES), limit=1
         )
         if active:
-            return dg.SkipReason(f"run {active[0].run_id} of {job.name} is not finished yet")
+            return dg.SkipReason(f"run {active[0].run_id} ({active[0].job_name}) is not finished")
         landing_dir = warehouse.settings.landing_dir(domain)
         if not landing_dir.is_dir():
             return dg.SkipReason(f"landing folder {landing_dir} does not exist")
