@@ -22,9 +22,9 @@ from pathlib import Path
 import duckdb
 
 from event_assets.core.landing import LandedFile, file_sha256
-from event_assets.core.warehouse import ConfigError, table_exists
+from event_assets.core.ledger import LEDGER_TABLE, ensure_ledger, remember
+from event_assets.core.warehouse import ConfigError
 
-LEDGER_TABLE = "ingestion_ledger"
 _CHUNK = 8 * 1024 * 1024
 _BATCH_BYTES = 1024 * 1024 * 1024
 _BOMS_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -86,49 +86,7 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection, raw_table: str) -> None:
             f"{raw_table} was created by an older version of event_assets (no raw_id): "
             "remove the warehouse (`make clean`) and run again to rebuild it from landing/"
         )
-    conn.execute(
-        f"""create table if not exists main.{LEDGER_TABLE} (
-            raw_table VARCHAR NOT NULL,
-            file_hash VARCHAR NOT NULL,
-            source_file VARCHAR NOT NULL,
-            size_bytes BIGINT NOT NULL,
-            mtime_ns BIGINT NOT NULL,
-            records BIGINT NOT NULL,
-            unparseable BIGINT NOT NULL,
-            ingested_at TIMESTAMP NOT NULL,
-            PRIMARY KEY (raw_table, source_file, file_hash)
-        )"""
-    )
-
-
-def unloaded_files(
-    conn: duckdb.DuckDBPyConnection | None, raw_table: str, files: list[LandedFile]
-) -> list[tuple[LandedFile, str | None]]:
-    """The files an ingestion would do something with, with their content hash: content the
-    ledger does not hold for `raw_table`, or known content under a name the ledger has not seen
-    it under (a re-delivery, recorded without loading). Read-only; a file is hashed only when
-    its name, size or modification time is not in the ledger (one that cannot be read has hash
-    None: the ingestion reports it). `conn` None: no warehouse yet, nothing is loaded."""
-    ledger = []
-    if conn is not None and table_exists(conn, LEDGER_TABLE):
-        ledger = conn.execute(
-            f"select source_file, size_bytes, mtime_ns, file_hash from main.{LEDGER_TABLE} "
-            "where raw_table = ?",
-            [raw_table],
-        ).fetchall()
-    seen = {(name, size, mtime_ns) for name, size, mtime_ns, _ in ledger}
-    known = {(name, content_hash) for name, _, _, content_hash in ledger}
-    unloaded = []
-    for landed in files:
-        if (landed.name, landed.size, landed.mtime_ns) in seen:
-            continue
-        try:
-            content_hash = file_sha256(landed.path)
-        except OSError:
-            content_hash = None
-        if (landed.name, content_hash) not in known:
-            unloaded.append((landed, content_hash))
-    return unloaded
+    ensure_ledger(conn)
 
 
 def ingest_files(
@@ -187,7 +145,7 @@ def ingest_files(
                     continue
                 if names:
                     report.redelivered.append(f"{landed.name} (same content as {names[0]})")
-                    _remember(conn, raw_table, content_hash, landed, 0, 0)
+                    remember(conn, raw_table, content_hash, landed, 0, 0)
                     continue
                 scratch = Path(scratch_root) / str(index)
                 scratch.mkdir()
@@ -254,7 +212,7 @@ def _load_batch(
         loaded = []
         for pending in batch:
             records, unparseable = counts.get(pending.landed.name, (0, 0))
-            _remember(
+            remember(
                 conn,
                 raw_table,
                 pending.content_hash,
@@ -276,32 +234,6 @@ def _load_batch(
         conn.execute("rollback")
         raise
     return loaded
-
-
-def _remember(
-    conn: duckdb.DuckDBPyConnection,
-    raw_table: str,
-    content_hash: str,
-    landed: LandedFile,
-    records: int,
-    unparseable: int,
-    ingested_at: datetime | None = None,
-) -> None:
-    """Record a file in the ledger; a re-delivery is recorded with 0 records under its own name."""
-    ingested_at = ingested_at or datetime.now(UTC).replace(tzinfo=None)
-    conn.execute(
-        f"insert into main.{LEDGER_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            raw_table,
-            content_hash,
-            landed.name,
-            landed.size,
-            landed.mtime_ns,
-            records,
-            unparseable,
-            ingested_at,
-        ],
-    )
 
 
 # Parameters: $text_path, $source_file (its name in the landing folder), $file_hash, $damaged

@@ -6,7 +6,7 @@ A file is *ready* when its name is complete and it has not changed for `settle_s
   temporary name and renames when done is never read half-way;
 - a file modified within the last `settle_seconds` is left for a later tick, a safety net for
   writers that append in place.
-The ingestion ledger in the warehouse decides what is new (`ingest.unloaded_files`); the landing
+The ingestion ledger in the warehouse decides what is new (`ledger.unloaded_files`); the landing
 sensor (`sensors.py`) asks it.
 """
 

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 import duckdb
 
-from event_assets.core.ingest import LEDGER_TABLE, RAW_COLUMNS
+from event_assets.core.ingest import RAW_COLUMNS
+from event_assets.core.ledger import LEDGER_TABLE
 from event_assets.core.warehouse import table_exists
 
 

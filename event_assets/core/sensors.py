@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
-from event_assets.core.ingest import unloaded_files
 from event_assets.core.landing import LandedFile, list_landed_files, split_ready
+from event_assets.core.ledger import unloaded_files
 from event_assets.core.names import landing_sensor, qualified
 from event_assets.core.warehouse import ConfigError, Warehouse
 

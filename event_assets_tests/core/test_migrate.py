@@ -5,7 +5,8 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from event_assets.core.ingest import LEDGER_TABLE, RAW_COLUMNS, ensure_tables
+from event_assets.core.ingest import RAW_COLUMNS, ensure_tables
+from event_assets.core.ledger import LEDGER_TABLE
 from event_assets.core.migrate import migrate_legacy_layout
 
 RAW = "raw_shop_events"
