@@ -3,19 +3,21 @@
 import base64
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display here or in CI
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from dagster import MetadataValue  # noqa: E402
+import pandas as pd
+from dagster import MetadataValue
 
 
 def plot_daily_series(
     frame: pd.DataFrame, x: str, y: str, title: str, path: Path, by: str | None = None
 ) -> Path:
     """A line plot of `y` over `x` (one line per value of `by`), written to `path`."""
+    # Imported here, not with the definitions: every process start (the UI's code server, each
+    # headless run) would pay for matplotlib, and only the statistics steps draw.
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display here or in CI
+    import matplotlib.pyplot as plt
+
     path.parent.mkdir(parents=True, exist_ok=True)
     figure, axes = plt.subplots(figsize=(9, 3.5), dpi=100)
     if len(frame) and by:
