@@ -21,6 +21,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from dagster_dbt.compat import DBT_PYTHON_VERSION
 
 from event_assets.core.names import dbt_op
+from event_assets.core.quarantine import DBT_PROJECT_DIR
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, export_for_dbt
 
 # dagster-dbt's manifest preparer runs `dbt` from PATH; make it the one installed next to this
@@ -29,7 +30,6 @@ _BIN_DIR = str(Path(sys.executable).parent)
 if _BIN_DIR not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join([_BIN_DIR, os.environ.get("PATH", "")])
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
 PROJECT_SOURCE_FOLDERS = ("models", "macros", "tests", "docs")
 # Metadata of each model's materialization: the dbt project it was built from.

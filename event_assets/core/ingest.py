@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from event_assets.core.landing import LandedFile, file_sha256
-from event_assets.core.ledger import LEDGER_TABLE, ensure_ledger, remember
+from event_assets.core.ledger import LEDGER_TABLE, ensure_ledger, remember, unseen_files
 from event_assets.core.warehouse import ConfigError
 
 _CHUNK = 8 * 1024 * 1024
@@ -101,14 +101,7 @@ def ingest_files(
     """
     ensure_tables(conn, raw_table)
     report = IngestReport()
-    seen = {
-        (name, size, mtime_ns)
-        for name, size, mtime_ns in conn.execute(
-            f"""select source_file, size_bytes, mtime_ns from main.{LEDGER_TABLE}
-                where raw_table = ?""",
-            [raw_table],
-        ).fetchall()
-    }
+    unseen = set(unseen_files(conn, raw_table, files))
     batch: list[_PendingFile] = []
 
     def flush() -> None:
@@ -120,7 +113,7 @@ def ingest_files(
 
     with tempfile.TemporaryDirectory(prefix="event_assets_") as scratch_root:
         for index, landed in enumerate(files):
-            if (landed.name, landed.size, landed.mtime_ns) in seen:
+            if landed not in unseen:
                 report.unchanged += 1
                 continue
             try:

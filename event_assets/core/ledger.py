@@ -59,6 +59,23 @@ def remember(
     )
 
 
+def unseen_files(
+    conn: duckdb.DuckDBPyConnection | None, raw_table: str, files: list[LandedFile]
+) -> list[LandedFile]:
+    """The files whose name, size and modification time the ledger does not hold for
+    `raw_table`: those an ingestion would look at (it passes over the others unread). No file is
+    read. `conn` None: no warehouse yet, every file is unseen."""
+    ledger = []
+    if conn is not None and table_exists(conn, LEDGER_TABLE):
+        ledger = conn.execute(
+            f"select source_file, size_bytes, mtime_ns from main.{LEDGER_TABLE} "
+            "where raw_table = ?",
+            [raw_table],
+        ).fetchall()
+    seen = set(ledger)
+    return [f for f in files if (f.name, f.size, f.mtime_ns) not in seen]
+
+
 def unloaded_files(
     conn: duckdb.DuckDBPyConnection | None, raw_table: str, files: list[LandedFile]
 ) -> list[tuple[LandedFile, str | None]]:
@@ -67,19 +84,16 @@ def unloaded_files(
     it under (a re-delivery, recorded without loading). Read-only; a file is hashed only when
     its name, size or modification time is not in the ledger (one that cannot be read has hash
     None: the ingestion reports it). `conn` None: no warehouse yet, nothing is loaded."""
-    ledger = []
+    known = set()
     if conn is not None and table_exists(conn, LEDGER_TABLE):
-        ledger = conn.execute(
-            f"select source_file, size_bytes, mtime_ns, file_hash from main.{LEDGER_TABLE} "
-            "where raw_table = ?",
-            [raw_table],
-        ).fetchall()
-    seen = {(name, size, mtime_ns) for name, size, mtime_ns, _ in ledger}
-    known = {(name, content_hash) for name, _, _, content_hash in ledger}
+        known = set(
+            conn.execute(
+                f"select source_file, file_hash from main.{LEDGER_TABLE} where raw_table = ?",
+                [raw_table],
+            ).fetchall()
+        )
     unloaded = []
-    for landed in files:
-        if (landed.name, landed.size, landed.mtime_ns) in seen:
-            continue
+    for landed in unseen_files(conn, raw_table, files):
         try:
             content_hash = file_sha256(landed.path)
         except OSError:

@@ -75,8 +75,9 @@ class Domain:
 
     def definitions(self) -> dg.Definitions:
         _REGISTRY[self.name] = self
+        legacy_tables = self._table_names()
         ingestion = [
-            build_ingestion_asset(self.name, source, folder, legacy_tables=self._table_names())
+            build_ingestion_asset(self.name, source, folder, legacy_tables=legacy_tables)
             for source, folder in self.sources.items()
         ]
         own = [*self._models(), *self.assets]
@@ -110,7 +111,8 @@ class Domain:
                     description=f"Ingest new landing files of {self.name}, rebuild its tables.",
                 )
             ]
-        all_jobs = [*jobs, *(self.extra.jobs or [] if self.extra else [])]
+        extra_jobs = list(self.extra.jobs or []) if self.extra else []
+        all_jobs = [*jobs, *extra_jobs]
         sensors = [
             build_landing_sensor(self.name, jobs[0], self.raw_tables, self.sources),
             *(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+# The dbt project, defined here (not in `dbt.py`) so that reading it does not import dagster-dbt.
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
 # The columns every rejected-records table starts with, in this order (`quarantine_columns()`

@@ -19,9 +19,10 @@ import dagster as dg
 
 from event_assets.core import names
 from event_assets.core.dbt import FINGERPRINT_KEY, failed_dbt_nodes, project_fingerprint
+from event_assets.core.ledger import unseen_files
 from event_assets.core.partitions import RANGE_END_TAG, RANGE_START_TAG
 from event_assets.core.pipeline import Domain, registered_domains
-from event_assets.core.sensors import pending_files
+from event_assets.core.sensors import ready_files
 from event_assets.core.warehouse import Warehouse, table_exists
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -71,18 +72,20 @@ def domains_of(defs: dg.Definitions) -> dict[str, Domain]:
 
 
 def why_idle(domain: Domain, instance: dg.DagsterInstance, warehouse: Warehouse) -> str:
-    """Why the domain has nothing to do, or "" when it has: a file with new content (what the
-    landing sensor asks), a raw table not created yet, a dbt project changed since its models
-    were built, a last run of one of its jobs that did not succeed, or a warehouse written to
-    since the last run ended."""
+    """Why the domain has nothing to do, or "" when it has: a ready file the ledger has not
+    seen under its name, size and modification time, a raw table not created yet, a dbt project
+    changed since its models were built, a last run of one of its jobs that did not succeed, or
+    a warehouse written to since the last run ended."""
     if not warehouse.settings.duckdb_path.exists():
         return ""
+    # Any file the ingestion would look at (unread: hashing is the ingestion's to do).
+    ready_by_table, _ = ready_files(
+        domain.name, domain.raw_tables, domain.sources, warehouse.settings
+    )
     with warehouse.connect(read_only=True) as conn:
         tables = [table_exists(conn, t, schema=domain.name) for t in domain.raw_tables.values()]
-    if not all(tables):
-        return ""
-    pending, _ = pending_files(domain.name, domain.raw_tables, domain.sources, warehouse)
-    if pending:
+        unseen = [f for t, ready in ready_by_table.items() for f in unseen_files(conn, t, ready)]
+    if not all(tables) or unseen:
         return ""
     fingerprint = project_fingerprint()
     keys = domain.dbt_assets.keys if domain.dbt_assets else ()

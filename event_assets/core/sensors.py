@@ -10,6 +10,7 @@
   `FollowUp.decide` names (e.g. one run per range of stale days).
 """
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ import dagster as dg
 from event_assets.core.landing import LandedFile, list_landed_files, split_ready
 from event_assets.core.ledger import unloaded_files
 from event_assets.core.names import landing_sensor, qualified
-from event_assets.core.warehouse import ConfigError, Warehouse
+from event_assets.core.warehouse import ConfigError, Settings, Warehouse
 
 if TYPE_CHECKING:
     from dagster._core.definitions.unresolved_asset_job_definition import (
@@ -37,6 +38,22 @@ ACTIVE_RUN_STATUSES = [
 ]
 
 
+def ready_files(
+    domain: str, raw_tables: Mapping[str, str], folders: Mapping[str, str], settings: Settings
+) -> tuple[dict[str, list[LandedFile]], int]:
+    """(the ready files of each source, by qualified raw table; how many files are still being
+    written)."""
+    ready_by_table: dict[str, list[LandedFile]] = {}
+    settling = 0
+    for source, table in raw_tables.items():
+        landing_dir = settings.landing_dir(domain) / folders[source]
+        if landing_dir.is_dir():
+            ready, waiting = split_ready(list_landed_files(landing_dir), settings.settle_seconds)
+            ready_by_table[qualified(domain, table)] = ready
+            settling += len(waiting)
+    return ready_by_table, settling
+
+
 def pending_files(
     domain: str,
     raw_tables: Mapping[str, str],
@@ -46,21 +63,14 @@ def pending_files(
     """(ready files whose content the ledger does not hold, with their content hash; files still
     being written), over every source of the domain. Raises `ConfigError` when the warehouse
     cannot be opened."""
-    settings = warehouse.settings
-    pending: list[tuple[LandedFile, str | None]] = []
-    settling = 0
-    exists = settings.duckdb_path.exists()
-    for source, table in raw_tables.items():
-        landing_dir = settings.landing_dir(domain) / folders[source]
-        if not landing_dir.is_dir():
-            continue
-        ready, waiting = split_ready(list_landed_files(landing_dir), settings.settle_seconds)
-        settling += len(waiting)
-        if not exists:
-            pending += unloaded_files(None, qualified(domain, table), ready)
-            continue
-        with warehouse.connect(read_only=True) as conn:
-            pending += unloaded_files(conn, qualified(domain, table), ready)
+    ready_by_table, settling = ready_files(domain, raw_tables, folders, warehouse.settings)
+    exists = warehouse.settings.duckdb_path.exists()
+    with warehouse.connect(read_only=True) if exists else contextlib.nullcontext() as conn:
+        pending = [
+            item
+            for table, ready in ready_by_table.items()
+            for item in unloaded_files(conn, table, ready)
+        ]
     return pending, settling
 
 

@@ -52,7 +52,6 @@ def print_summary(outcome: DomainOutcome) -> None:
     print(f"\n=== {outcome.domain} ===")
     if outcome.idle:
         print(f"{outcome.idle}: no run started (the tables and statistics are as last built)")
-        print("nothing new to ingest")
     ingestion = outcome.ingestion
     if ingestion:
         print(
