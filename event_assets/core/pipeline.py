@@ -15,7 +15,7 @@ The headless runner (`runner.py`) runs the same jobs and asks the same follow-up
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
@@ -24,6 +24,11 @@ from event_assets.core.ingestion_asset import build_ingestion_asset
 from event_assets.core.partitions import range_tags
 from event_assets.core.sensors import build_follow_up_sensor, build_landing_sensor
 from event_assets.core.stale_days import stale_ranges_from_metadata
+
+if TYPE_CHECKING:
+    from dagster._core.definitions.unresolved_asset_job_definition import (
+        UnresolvedAssetJobDefinition,
+    )
 
 
 @dataclass(frozen=True)
@@ -84,19 +89,19 @@ class Domain:
         if self.daily:
             days_and_after = dg.AssetSelection.assets(*self.daily.assets).downstream()
             jobs = [
-                dg.define_asset_job(
+                _warehouse_job(
                     names.ingest_job(self.name),
                     selection=dg.AssetSelection.assets(*ingestion, *own, self.daily.stale_days)
                     - days_and_after,
                     description=f"Ingest new landing files of {self.name}, rebuild its models.",
                 ),
-                dg.define_asset_job(
+                _warehouse_job(
                     names.daily_job(self.name),
                     selection=days_and_after,
                     description=f"Re-materialize a range of days of {self.name} and what "
                     "depends on it.",
                 ),
-                dg.define_asset_job(
+                _warehouse_job(
                     names.refresh_job(self.name),
                     selection=days_and_after - dg.AssetSelection.assets(*self.daily.assets),
                     description=f"Rebuild the unpartitioned tables of {self.name} after the days.",
@@ -105,7 +110,7 @@ class Domain:
             own += [self.daily.stale_days, *self.daily.assets]
         else:
             jobs = [
-                dg.define_asset_job(
+                _warehouse_job(
                     names.ingest_job(self.name),
                     selection=dg.AssetSelection.assets(*ingestion, *own),
                     description=f"Ingest new landing files of {self.name}, rebuild its tables.",
@@ -164,6 +169,13 @@ class Domain:
             description=f"Re-materializes exactly the stale days of {self.name} after each "
             f"ingestion (one run per contiguous range), or refreshes what follows them.",
         )
+
+
+def _warehouse_job(name: str, **kwargs) -> "UnresolvedAssetJobDefinition":
+    """A job over warehouse assets, run step after step in the run's own process: the steps
+    take turns on the one writer DuckDB allows anyway, and the default executor would start a
+    process per step that loads the code location again (seconds each)."""
+    return dg.define_asset_job(name, executor_def=dg.in_process_executor, **kwargs)
 
 
 _REGISTRY: dict[str, Domain] = {}
