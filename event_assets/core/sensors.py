@@ -2,10 +2,12 @@
 
 - The landing sensor asks the warehouse's ingestion ledger which ready files hold content not
   loaded yet (`pending_files`): a restarted UI, or one started after a headless run, requests
-  nothing until a new file lands. Its cursor only remembers the contents it has requested, so
-  the same content under another name is not requested twice. While any run is queued or in
-  progress it does not open the warehouse (that would lock a run's writer out); when the
-  warehouse is locked by another writer, it looks again at the next tick.
+  nothing until a new file lands. Its cursor remembers the contents it has requested and the
+  run key of each request, so the same content under another name is not requested twice, and a
+  content whose run ended without loading it (failed, cancelled) is requested again at the next
+  tick, up to `MAX_ATTEMPTS` times. While any run is queued or in progress it does not open the
+  warehouse (that would lock a run's writer out); when the warehouse is locked by another
+  process, it looks again at the next tick.
 - A follow-up sensor turns each materialization of its trigger asset into the runs the domain's
   `FollowUp.decide` names (e.g. one run per range of stale days).
 """
@@ -29,6 +31,11 @@ if TYPE_CHECKING:
     )
 
     from event_assets.core.pipeline import FollowUp
+
+# A file whose ingestion run ended without loading it is requested again, this many times in all.
+MAX_ATTEMPTS = 3
+# The tag Dagster gives a run launched for a sensor's run request.
+RUN_KEY_TAG = "dagster/run_key"
 
 ACTIVE_RUN_STATUSES = [
     dg.DagsterRunStatus.QUEUED,
@@ -65,7 +72,8 @@ def pending_files(
     cannot be opened."""
     ready_by_table, settling = ready_files(domain, raw_tables, folders, warehouse.settings)
     exists = warehouse.settings.duckdb_path.exists()
-    with warehouse.connect(read_only=True) if exists else contextlib.nullcontext() as conn:
+    opened = warehouse.connect(read_only=True, wait=False) if exists else contextlib.nullcontext()
+    with opened as conn:
         pending = [
             item
             for table, ready in ready_by_table.items()
@@ -106,25 +114,70 @@ def build_landing_sensor(
             pending, settling = pending_files(domain, raw_tables, folders, warehouse)
         except ConfigError as error:
             return dg.SkipReason(f"warehouse busy, will look again: {error}")
-        # contents requested before and still not loaded (loaded ones the ledger remembers)
-        requested = set(json.loads(context.cursor or "[]")) & {h for _, h in pending}
-        new = [
-            (landed, content_hash)
-            for landed, content_hash in pending
-            if content_hash is None or content_hash not in requested
-        ]
-        if not new:
-            waiting = f"; {settling} file(s) still being written" if settling else ""
-            return dg.SkipReason(f"no new files in landing/{domain}/{waiting}")
-        hashes = sorted({h or f"{f.name}:{f.size}:{f.mtime_ns}" for f, h in new})
-        context.update_cursor(json.dumps(sorted(requested | set(hashes))))
-        run_key = hashlib.sha256("\n".join(hashes).encode()).hexdigest()
+        # What was requested and is still not loaded (loaded contents the ledger remembers).
+        requested = {
+            content: request
+            for content, request in _requests_in(context.cursor).items()
+            if content in {h for _, h in pending}
+        }
+        wanted: list[tuple[LandedFile, str | None, int]] = []  # (file, content, attempt)
+        given_up: list[LandedFile] = []
+        for landed, content in pending:
+            request = requested.get(content) if content else None
+            if request is None:
+                wanted.append((landed, content, 1))
+            elif not _run_ended(context.instance, request["run_key"]):
+                continue  # its run is yet to start
+            elif request["attempt"] >= MAX_ATTEMPTS:
+                given_up.append(landed)
+            else:  # its run ended without loading it: once more
+                wanted.append((landed, content, request["attempt"] + 1))
+        if not wanted:
+            return dg.SkipReason(_idle_reason(domain, settling, given_up))
+        hashes = sorted({h or f"{f.name}:{f.size}:{f.mtime_ns}" for f, h, _ in wanted})
+        attempt = max(n for _, _, n in wanted)
+        digest = hashlib.sha256("\n".join(hashes).encode()).hexdigest()[:16]
+        run_key = f"{domain}-{digest}" + (f"-attempt-{attempt}" if attempt > 1 else "")
+        for _, content, n in wanted:
+            if content:
+                requested[content] = {"run_key": run_key, "attempt": n}
+        context.update_cursor(json.dumps(requested, sort_keys=True))
         return dg.RunRequest(
-            run_key=f"{domain}-{run_key[:16]}",
-            tags={"event_assets/new_files": ", ".join(f.name for f, _ in new)[:1000]},
+            run_key=run_key,
+            tags={"event_assets/new_files": ", ".join(f.name for f, _, _ in wanted)[:1000]},
         )
 
     return _sensor
+
+
+def _requests_in(cursor: str | None) -> dict[str, dict]:
+    """content hash -> {"run_key", "attempt"} of its last request (an older cursor held only
+    the hashes: their runs count as ended)."""
+    stored = json.loads(cursor or "{}")
+    if isinstance(stored, list):
+        return {content: {"run_key": None, "attempt": 1} for content in stored}
+    return stored
+
+
+def _run_ended(instance: dg.DagsterInstance, run_key: str | None) -> bool:
+    """Whether the run launched for `run_key` has finished (so a file it did not load failed)."""
+    if run_key is None:
+        return True
+    runs = instance.get_runs(filters=dg.RunsFilter(tags={RUN_KEY_TAG: run_key}), limit=1)
+    return bool(runs) and runs[0].is_finished
+
+
+def _idle_reason(domain: str, settling: int, given_up: list[LandedFile]) -> str:
+    reason = f"no new files in landing/{domain}/"
+    if settling:
+        reason += f"; {settling} file(s) still being written"
+    if given_up:
+        names = ", ".join(sorted(f.name for f in given_up))[:500]
+        reason += (
+            f"; {len(given_up)} file(s) failed to load {MAX_ATTEMPTS} times, see the failed "
+            f"runs and launch the ingestion by hand once fixed: {names}"
+        )
+    return reason
 
 
 def build_follow_up_sensor(

@@ -4,11 +4,15 @@
 `EVENT_ASSETS_DUCKDB_PATH` (default `$EVENT_ASSETS_DATA_DIR/warehouse.duckdb`) is the DuckDB file;
 `EVENT_ASSETS_SETTLE_SECONDS` (default 5) is how long a landing file must stay unchanged before it
 is ingested; `EVENT_ASSETS_DUCKDB_MEMORY_LIMIT` (default 3GB) bounds DuckDB's memory (ours and
-dbt's), beyond which it spills to disk. DuckDB allows one writing process per file, so
+dbt's), beyond which it spills to disk; `EVENT_ASSETS_LOCK_TIMEOUT_SECONDS` (default 300) is how
+long a run waits for the warehouse when another process holds it (an analyst's open connection),
+retrying with backoff, before it fails. DuckDB allows one writing process per file, so
 connections are only ever opened inside `with` blocks and never held while dbt runs.
 """
 
+import math
 import os
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +27,11 @@ SETTLE_SECONDS_VAR = "EVENT_ASSETS_SETTLE_SECONDS"
 # DuckDB's memory limit for our connections and dbt's (profiles.yml reads the same variable).
 MEMORY_LIMIT_VAR = "EVENT_ASSETS_DUCKDB_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "3GB"
+LOCK_TIMEOUT_VAR = "EVENT_ASSETS_LOCK_TIMEOUT_SECONDS"
+DEFAULT_LOCK_TIMEOUT_SECONDS = 300.0
+# How many times dbt-duckdb tries to open the warehouse (it sleeps 1, 2, 4, ... s in between);
+# profiles.yml reads it, `export_for_dbt` derives it from the lock timeout.
+DBT_CONNECT_ATTEMPTS_VAR = "EVENT_ASSETS_DBT_CONNECT_ATTEMPTS"
 
 # Every step that writes the warehouse runs in this pool; the instance limits it to one slot.
 WAREHOUSE_POOL = "warehouse"
@@ -38,6 +47,7 @@ class Settings:
     duckdb_path: Path
     settle_seconds: float
     memory_limit: str = DEFAULT_MEMORY_LIMIT
+    lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS
 
     def landing_dir(self, domain: str) -> Path:
         return self.data_dir / "landing" / domain
@@ -59,21 +69,30 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     duckdb_path = duckdb_path.resolve()
     if duckdb_path.is_dir():
         raise ConfigError(f"{DUCKDB_PATH_VAR}={duckdb_path} is a directory, expected a file path")
-    raw_settle = env.get(SETTLE_SECONDS_VAR) or "5"
-    try:
-        settle_seconds = float(raw_settle)
-    except ValueError:
-        raise ConfigError(
-            f"{SETTLE_SECONDS_VAR}={raw_settle!r} is not a number of seconds"
-        ) from None
-    if settle_seconds < 0:
-        raise ConfigError(f"{SETTLE_SECONDS_VAR}={raw_settle!r} must not be negative")
     return Settings(
         data_dir=data_dir,
         duckdb_path=duckdb_path,
-        settle_seconds=settle_seconds,
+        settle_seconds=_seconds(env, SETTLE_SECONDS_VAR, 5.0),
         memory_limit=env.get(MEMORY_LIMIT_VAR) or DEFAULT_MEMORY_LIMIT,
+        lock_timeout_seconds=_seconds(env, LOCK_TIMEOUT_VAR, DEFAULT_LOCK_TIMEOUT_SECONDS),
     )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name) or str(default)
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number of seconds") from None
+    if seconds < 0:
+        raise ConfigError(f"{name}={raw!r} must not be negative")
+    return seconds
+
+
+def dbt_connect_attempts(lock_timeout_seconds: float) -> int:
+    """dbt-duckdb's attempts to open a locked warehouse within about the lock timeout: n
+    attempts wait 1 + 2 + ... + 2**(n-1) = 2**n - 1 seconds in all."""
+    return max(1, math.floor(math.log2(lock_timeout_seconds + 1)))
 
 
 def export_for_dbt(settings: Settings) -> None:
@@ -82,20 +101,40 @@ def export_for_dbt(settings: Settings) -> None:
     would point elsewhere). The only place the settings are written to the environment."""
     os.environ[DUCKDB_PATH_VAR] = str(settings.duckdb_path)
     os.environ[MEMORY_LIMIT_VAR] = settings.memory_limit
+    os.environ[DBT_CONNECT_ATTEMPTS_VAR] = str(dbt_connect_attempts(settings.lock_timeout_seconds))
 
 
 @contextmanager
 def connect(
-    duckdb_path: Path | str, read_only: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT
+    duckdb_path: Path | str,
+    read_only: bool = False,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    wait_seconds: float = 0.0,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse for the duration of a `with` block."""
+    """Open the warehouse for the duration of a `with` block. While another process holds it,
+    try again with backoff for up to `wait_seconds`, then raise `ConfigError`."""
     path = Path(duckdb_path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        conn = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit})
-    except duckdb.IOException as error:
-        raise ConfigError(f"cannot open the warehouse {path}: {error}") from None
+    deadline, delay = time.monotonic() + wait_seconds, 0.25
+    while True:
+        try:
+            conn = duckdb.connect(
+                str(path), read_only=read_only, config={"memory_limit": memory_limit}
+            )
+            break
+        except duckdb.IOException as error:
+            locked = "Could not set lock" in str(error)
+            if not locked or time.monotonic() + delay > deadline:
+                waited = f" (waited {wait_seconds:g} s)" if locked and wait_seconds else ""
+                raise ConfigError(f"cannot open the warehouse {path}{waited}: {error}") from None
+            if delay == 0.25:
+                dg.get_dagster_logger().warning(
+                    f"the warehouse {path} is held by another process; waiting up to "
+                    f"{wait_seconds:g} s ({LOCK_TIMEOUT_VAR}): {error}"
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 10.0)
     try:
         yield conn
     finally:
@@ -118,6 +157,7 @@ class Warehouse(dg.ConfigurableResource):
     duckdb_path: str
     settle_seconds: float = 5.0
     memory_limit: str = DEFAULT_MEMORY_LIMIT
+    lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Warehouse":
@@ -126,6 +166,7 @@ class Warehouse(dg.ConfigurableResource):
             duckdb_path=str(settings.duckdb_path),
             settle_seconds=settings.settle_seconds,
             memory_limit=settings.memory_limit,
+            lock_timeout_seconds=settings.lock_timeout_seconds,
         )
 
     @property
@@ -135,9 +176,20 @@ class Warehouse(dg.ConfigurableResource):
             duckdb_path=Path(self.duckdb_path),
             settle_seconds=self.settle_seconds,
             memory_limit=self.memory_limit,
+            lock_timeout_seconds=self.lock_timeout_seconds,
         )
 
     @contextmanager
-    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        with connect(self.duckdb_path, read_only=read_only, memory_limit=self.memory_limit) as conn:
+    def connect(
+        self, read_only: bool = False, wait: bool = True
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the warehouse; `wait`: while another process holds it, wait up to the lock
+        timeout (a run's steps), else fail at once (a sensor tick, which looks again later)."""
+        wait_seconds = self.lock_timeout_seconds if wait else 0.0
+        with connect(
+            self.duckdb_path,
+            read_only=read_only,
+            memory_limit=self.memory_limit,
+            wait_seconds=wait_seconds,
+        ) as conn:
             yield conn
