@@ -9,13 +9,15 @@
   warehouse (that would lock a run's writer out); when the warehouse is locked by another
   process, it looks again at the next tick.
 - A follow-up sensor turns each materialization of its trigger asset into the runs the domain's
-  `FollowUp.decide` names (e.g. one run per range of stale days).
+  `FollowUp.decide` names (e.g. one run per range of stale days), leaving out those a run since
+  the materialization already did (the headless run follows up itself).
 """
 
 import contextlib
 import hashlib
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import dagster as dg
@@ -184,7 +186,8 @@ def build_follow_up_sensor(
     follow_up: "FollowUp", jobs: list["UnresolvedAssetJobDefinition"]
 ) -> dg.SensorDefinition:
     """An asset sensor on the follow-up's trigger that requests what `decide` names (`jobs`:
-    the jobs it may request)."""
+    the jobs it may request), except what a run since the trigger already did: the headless
+    run does the same follow-ups itself, so a UI started after it requests nothing."""
 
     @dg.asset_sensor(
         asset_key=follow_up.trigger,
@@ -195,6 +198,30 @@ def build_follow_up_sensor(
     )
     def _sensor(context: dg.SensorEvaluationContext, asset_event: dg.EventLogEntry):
         materialization = asset_event.asset_materialization
-        return follow_up.decide(dict(materialization.metadata), asset_event.run_id)
+        requests = follow_up.decide(dict(materialization.metadata), asset_event.run_id)
+        to_do = [r for r in requests if not _done_since(context.instance, r, asset_event)]
+        if requests and not to_do:
+            return dg.SkipReason(
+                f"runs since {follow_up.trigger.to_user_string()} was materialized (run "
+                f"{asset_event.run_id}) already did what it asks for"
+            )
+        return to_do
 
     return _sensor
+
+
+def _done_since(
+    instance: dg.DagsterInstance, request: dg.RunRequest, trigger: dg.EventLogEntry
+) -> bool:
+    """Whether a run of the request's job with its tags (e.g. its range of days) was created
+    after the trigger and succeeded or is still going."""
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(
+            job_name=request.job_name,
+            tags=dict(request.tags),
+            created_after=datetime.fromtimestamp(trigger.timestamp, UTC),
+            statuses=[dg.DagsterRunStatus.SUCCESS, *ACTIVE_RUN_STATUSES],
+        ),
+        limit=1,
+    )
+    return bool(runs)
