@@ -5,16 +5,36 @@ each contiguous run of affected days becomes one run whose step handles the rang
 statement. Days that were not affected are never re-materialized.
 """
 
+import os
 from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 
+from event_assets.core.warehouse import ConfigError
 
-def daily_partitions(first_day: str) -> dg.DailyPartitionsDefinition:
-    """UTC days from the domain's `first_day` (the oldest data it accepts) through tomorrow:
-    staging accepts events up to a day after their file was ingested, so a day with valid events
-    always has a partition."""
-    return dg.DailyPartitionsDefinition(start_date=first_day, end_offset=2)
+
+def first_day_var(domain: str) -> str:
+    """The variable that moves a domain's first day, e.g. `EVENT_ASSETS_SCHOOLS_FIRST_DAY`."""
+    return f"EVENT_ASSETS_{domain.upper()}_FIRST_DAY"
+
+
+def daily_partitions(domain: str, first_day: str) -> dg.DailyPartitionsDefinition:
+    """UTC days from the domain's first day through tomorrow: `first_day` as the domain
+    declares it (its first plausible day: no false backlog of days before its data), unless
+    `first_day_var(domain)` says otherwise. Staging accepts events up to a day after their file
+    was ingested, so a day with valid events from the first day on always has a partition."""
+    configured = os.environ.get(first_day_var(domain)) or first_day
+    try:
+        start = date.fromisoformat(configured)
+    except ValueError:
+        raise ConfigError(
+            f"{first_day_var(domain)}={configured!r} is not a date (expected YYYY-MM-DD)"
+        ) from None
+    return dg.DailyPartitionsDefinition(start_date=start.isoformat(), end_offset=2)
+
+
+def first_partition_day(partitions_def: dg.DailyPartitionsDefinition) -> date:
+    return partitions_def.start.date()
 
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"

@@ -2,6 +2,8 @@
 
 The asset records the days as contiguous ranges in its metadata; the domain's follow-up
 (`pipeline.Domain`) turns them into one run per range, in the UI (a sensor) and headless alike.
+Days before the domain's first day have no partition: they are left out, and its check
+`covers_every_day_with_data` warns with their count and the setting that moves the first day.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -12,10 +14,11 @@ import dagster as dg
 import duckdb
 
 from event_assets.core.names import asset_key, stale_days_table
-from event_assets.core.partitions import contiguous_ranges
+from event_assets.core.partitions import contiguous_ranges, first_day_var, first_partition_day
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 
 STALE_RANGES_KEY = "stale_ranges"
+COVERAGE_CHECK = "covers_every_day_with_data"
 
 
 def build_stale_days_asset(
@@ -23,23 +26,48 @@ def build_stale_days_asset(
     deps: Sequence[str],
     find_stale_days: Callable[[duckdb.DuckDBPyConnection], list[date]],
     description: str,
+    partitions_def: dg.DailyPartitionsDefinition,
 ) -> dg.AssetsDefinition:
-    """`<domain>.<domain>_stale_days`: the days whose partition no longer matches `deps` (tables
-    of the domain), found by `find_stale_days`."""
+    """`<domain>.<domain>_stale_days`: the days whose partition (of `partitions_def`) no longer
+    matches `deps` (tables of the domain), found by `find_stale_days`."""
+    key = asset_key(domain, stale_days_table(domain))
+    first_day = first_partition_day(partitions_def)
 
     @dg.asset(
-        key=asset_key(domain, stale_days_table(domain)),
+        key=key,
         group_name=domain,
         deps=[asset_key(domain, dep) for dep in deps],
         pool=WAREHOUSE_POOL,
         description=description,
+        check_specs=[
+            dg.AssetCheckSpec(
+                COVERAGE_CHECK,
+                asset=key,
+                description=f"Warns when {domain} has data on days before its first day "
+                f"({first_day}): they have no daily partition; set {first_day_var(domain)} "
+                "earlier to include them.",
+            )
+        ],
     )
     def _stale_days(warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect(read_only=True) as conn:
-            days = find_stale_days(conn)
+            found = find_stale_days(conn)
+        days = [day for day in found if day >= first_day]
+        before = sorted(day for day in found if day < first_day)
         ranges = [[first.isoformat(), last.isoformat()] for first, last in contiguous_ranges(days)]
+        coverage = dg.AssetCheckResult(
+            check_name=COVERAGE_CHECK,
+            passed=not before,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "days_before_first_day": len(before),
+                "first_day": first_day.isoformat(),
+                "earliest_day_with_data": (before[0] if before else first_day).isoformat(),
+            },
+        )
         return dg.MaterializeResult(
-            metadata={"stale_days": len(days), STALE_RANGES_KEY: dg.MetadataValue.json(ranges)}
+            metadata={"stale_days": len(days), STALE_RANGES_KEY: dg.MetadataValue.json(ranges)},
+            check_results=[coverage],
         )
 
     return _stale_days

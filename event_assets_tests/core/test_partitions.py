@@ -2,7 +2,10 @@
 
 from datetime import date
 
-from event_assets.core.partitions import contiguous_ranges
+import pytest
+
+from event_assets.core.partitions import contiguous_ranges, daily_partitions
+from event_assets.core.warehouse import ConfigError
 
 
 def test_contiguous_ranges():
@@ -19,3 +22,12 @@ def test_contiguous_ranges():
 def test_ranges_cross_month_ends():
     days = [date(2025, 12, 31), date(2026, 1, 1)]
     assert contiguous_ranges(days) == [(date(2025, 12, 31), date(2026, 1, 1))]
+
+
+def test_a_domain_declares_its_first_day_and_a_variable_moves_it(monkeypatch):
+    assert daily_partitions("toy", "2026-01-05").start.date() == date(2026, 1, 5)
+    monkeypatch.setenv("EVENT_ASSETS_TOY_FIRST_DAY", "2025-12-01")
+    assert daily_partitions("toy", "2026-01-05").start.date() == date(2025, 12, 1)
+    monkeypatch.setenv("EVENT_ASSETS_TOY_FIRST_DAY", "last year")
+    with pytest.raises(ConfigError, match="EVENT_ASSETS_TOY_FIRST_DAY='last year' is not a date"):
+        daily_partitions("toy", "2026-01-05")

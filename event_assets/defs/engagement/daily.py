@@ -11,8 +11,9 @@ from event_assets.core.stale_days import build_stale_days_asset
 
 DOMAIN = "engagement"
 FACT_MODEL = "int_engagement__daily_fact"
-# The oldest day a play is kept for (the real app's data starts in 2021).
-PARTITIONS = daily_partitions("2020-01-01")
+# The first day of the app's data (the real app's and the bundled sample's start); another with
+# EVENT_ASSETS_ENGAGEMENT_FIRST_DAY.
+PARTITIONS = daily_partitions(DOMAIN, "2021-01-01")
 
 engagement_daily = build_daily_copy_asset(
     DOMAIN,
@@ -38,4 +39,5 @@ engagement_stale_days = build_stale_days_asset(
         "late events, users whose re-delivered milestones change their events' status). The "
         "`engagement_stale_days_sensor` re-materializes exactly those partitions."
     ),
+    partitions_def=PARTITIONS,
 )

@@ -21,9 +21,11 @@ from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, table_exists
 
 DOMAIN = "schools"
 DAILY_TABLE = "schools_device_daily_usage"
-# The oldest data the domain accepts (the real archive starts 2020-01-15); staging rejects
-# events before it as `time_out_of_range`.
-PARTITIONS = daily_partitions("2020-01-01")
+# The first day of the domain's data: the bundled sample's (the generator's default start). For
+# the original archive (from 2020-01-15) set EVENT_ASSETS_SCHOOLS_FIRST_DAY. Staging rejects
+# events before 2020 as `time_out_of_range` (dbt var `schools_min_event_time`); valid days before
+# the first day are counted by the stale-days asset's coverage check.
+PARTITIONS = daily_partitions(DOMAIN, "2026-01-05")
 
 SESSIONS = qualified(DOMAIN, "sessions")
 DAILY_USAGE = qualified(DOMAIN, DAILY_TABLE)
@@ -114,6 +116,7 @@ schools_stale_days = build_stale_days_asset(
         "ends, sessions whose validity changed). Its metadata lists them as ranges; the "
         "`schools_stale_days_sensor` re-materializes exactly those partitions."
     ),
+    partitions_def=PARTITIONS,
 )
 
 
