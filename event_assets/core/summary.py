@@ -5,6 +5,7 @@ import dagster as dg
 from event_assets.core.dbt import prepare_dbt_project
 from event_assets.core.instance import ensure_dagster_home
 from event_assets.core.runner import DomainOutcome, domains_of, run_domain
+from event_assets.core.snapshot import refresh_snapshot
 from event_assets.core.warehouse import ConfigError, Settings
 
 # Printed when dbt fails: the usual cause after an upgrade is an incremental model whose SQL or
@@ -45,7 +46,23 @@ def run_and_summarize(
     ]
     for outcome in outcomes:
         print_summary(outcome)
+    _refresh_snapshot(defs, outcomes)
     return 0 if all(outcome.ok for outcome in outcomes) else 1
+
+
+def _refresh_snapshot(defs: dg.Definitions, outcomes: list[DomainOutcome]) -> None:
+    """After runs that wrote the warehouse (or when the analysts' copy is missing)."""
+    warehouse = defs.resources["warehouse"]
+    ran = any(outcome.runs for outcome in outcomes)
+    if not ran and warehouse.settings.snapshot_path.exists():
+        return
+    try:
+        copied = refresh_snapshot(warehouse)
+    except ConfigError as error:
+        print(f"warning: the analysts' copy of the warehouse was not refreshed: {error}")
+        return
+    if copied:
+        print(f"\nanalysts' copy (open it read-only; replaced after each run): {copied}")
 
 
 def print_summary(outcome: DomainOutcome) -> None:

@@ -6,7 +6,8 @@
 is ingested; `EVENT_ASSETS_DUCKDB_MEMORY_LIMIT` (default 3GB) bounds DuckDB's memory (ours and
 dbt's), beyond which it spills to disk; `EVENT_ASSETS_LOCK_TIMEOUT_SECONDS` (default 300) is how
 long a run waits for the warehouse when another process holds it (an analyst's open connection),
-retrying with backoff, before it fails. DuckDB allows one writing process per file, so
+retrying with backoff, before it fails; `EVENT_ASSETS_SNAPSHOT` (default 1) keeps the analysts'
+copy of the warehouse (`snapshot.py`). DuckDB allows one writing process per file, so
 connections are only ever opened inside `with` blocks and never held while dbt runs.
 """
 
@@ -29,6 +30,8 @@ MEMORY_LIMIT_VAR = "EVENT_ASSETS_DUCKDB_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "3GB"
 LOCK_TIMEOUT_VAR = "EVENT_ASSETS_LOCK_TIMEOUT_SECONDS"
 DEFAULT_LOCK_TIMEOUT_SECONDS = 300.0
+# Whether runs refresh the analysts' copy of the warehouse (`snapshot.py`).
+SNAPSHOT_VAR = "EVENT_ASSETS_SNAPSHOT"
 # How many times dbt-duckdb tries to open the warehouse (it sleeps 1, 2, 4, ... s in between);
 # profiles.yml reads it, `export_for_dbt` derives it from the lock timeout.
 DBT_CONNECT_ATTEMPTS_VAR = "EVENT_ASSETS_DBT_CONNECT_ATTEMPTS"
@@ -48,6 +51,7 @@ class Settings:
     settle_seconds: float
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS
+    snapshot_enabled: bool = True
 
     def landing_dir(self, domain: str) -> Path:
         return self.data_dir / "landing" / domain
@@ -55,6 +59,11 @@ class Settings:
     @property
     def plots_dir(self) -> Path:
         return self.duckdb_path.parent / "plots"
+
+    @property
+    def snapshot_path(self) -> Path:
+        """The analysts' copy of the warehouse (`snapshot.py`)."""
+        return self.duckdb_path.parent / "snapshot" / self.duckdb_path.name
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -75,6 +84,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         settle_seconds=_seconds(env, SETTLE_SECONDS_VAR, 5.0),
         memory_limit=env.get(MEMORY_LIMIT_VAR) or DEFAULT_MEMORY_LIMIT,
         lock_timeout_seconds=_seconds(env, LOCK_TIMEOUT_VAR, DEFAULT_LOCK_TIMEOUT_SECONDS),
+        snapshot_enabled=_switch(env, SNAPSHOT_VAR, default=True),
     )
 
 
@@ -87,6 +97,17 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     if seconds < 0:
         raise ConfigError(f"{name}={raw!r} must not be negative")
     return seconds
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "on", "true", "yes"):
+        return True
+    if raw in ("0", "off", "false", "no"):
+        return False
+    raise ConfigError(f"{name}={raw!r} must be 1 or 0")
 
 
 def dbt_connect_attempts(lock_timeout_seconds: float) -> int:
@@ -158,6 +179,7 @@ class Warehouse(dg.ConfigurableResource):
     settle_seconds: float = 5.0
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS
+    snapshot_enabled: bool = True
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Warehouse":
@@ -167,6 +189,7 @@ class Warehouse(dg.ConfigurableResource):
             settle_seconds=settings.settle_seconds,
             memory_limit=settings.memory_limit,
             lock_timeout_seconds=settings.lock_timeout_seconds,
+            snapshot_enabled=settings.snapshot_enabled,
         )
 
     @property
@@ -177,6 +200,7 @@ class Warehouse(dg.ConfigurableResource):
             settle_seconds=self.settle_seconds,
             memory_limit=self.memory_limit,
             lock_timeout_seconds=self.lock_timeout_seconds,
+            snapshot_enabled=self.snapshot_enabled,
         )
 
     @contextmanager

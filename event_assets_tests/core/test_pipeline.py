@@ -78,11 +78,16 @@ def test_the_headless_run_follows_the_sensors_decision_then_rests(settings, toy_
         outcome = run_domain(toy_defs, DOMAIN, instance, tmp_path / "log", echo=lambda _: None)
         assert outcome.runs == [("toy_ingest (ingest)", True), ("toy_process (follow-up)", True)]
 
-        # The follow-up sensor asks the same decision of the same materialization.
+        # The follow-up's decision on that materialization is what the headless run did; its
+        # sensor, evaluated afterwards (a UI started after the run), leaves it out as done.
+        event = instance.get_latest_materialization_event(asset_key(DOMAIN, "counted"))
+        metadata = dict(event.asset_materialization.metadata)
+        (request,) = TOY.follow_ups[0].decide(metadata, event.run_id)
+        assert request.job_name == "toy_process"
         sensor = toy_defs.resolve_sensor_def("toy_counted_sensor")
         context = dg.build_sensor_context(instance=instance, definitions=toy_defs)
-        (request,) = sensor.evaluate_tick(context).run_requests
-        assert request.job_name == "toy_process"
+        result = sensor.evaluate_tick(context)
+        assert result.run_requests == [] and "already did" in result.skip_message
 
         again = run_domain(toy_defs, DOMAIN, instance, tmp_path / "log", echo=lambda _: None)
         assert again.idle and again.runs == []
