@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export EVENT_ASSETS_DATA_DIR ?= $(CURDIR)/data
+UI_PORT ?= 3000
 
 .PHONY: install run dev test lint format bench clean
 
@@ -21,9 +22,10 @@ run: install
 	@echo "$$($(BIN)/python --version) from $(VENV)"
 	$(BIN)/python -m event_assets run
 
+# `dg dev` is Dagster's command for the UI and its daemon (`dagster dev` is superseded by it).
 dev: install
 	$(BIN)/python -c "from event_assets.core.dbt import prepare_dbt_project; prepare_dbt_project()"
-	DAGSTER_HOME=$$($(BIN)/python -m event_assets home) $(BIN)/dagster dev -w workspace.yaml
+	DAGSTER_HOME=$$($(BIN)/python -m event_assets home) $(BIN)/dg dev -w workspace.yaml --port $(UI_PORT)
 
 test: install
 	$(BIN)/ruff check .
