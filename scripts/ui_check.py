@@ -93,8 +93,8 @@ class CheckFailed(Exception):
 
 
 def main() -> int:
-    # A `kill` of this script still stops the UI it started (through the `finally` blocks).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # A `kill` of this script, like Ctrl-C, still stops the UI it started (the `finally` blocks).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     started = time.monotonic()
     try:
         chromium = find_chromium()
