@@ -5,8 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export EVENT_ASSETS_DATA_DIR ?= $(CURDIR)/data
+UI_PORT ?= 3000
+CHROMIUM ?= chromium
 
-.PHONY: install run dev test lint format bench clean
+.PHONY: install run dev ui-check test lint format bench clean
 
 install: $(STAMP)
 
@@ -21,9 +23,18 @@ run: install
 	@echo "$$($(BIN)/python --version) from $(VENV)"
 	$(BIN)/python -m event_assets run
 
+# `dg dev` is Dagster's command for the UI and its daemon (`dagster dev` is superseded by it).
 dev: install
 	$(BIN)/python -c "from event_assets.core.dbt import prepare_dbt_project; prepare_dbt_project()"
-	DAGSTER_HOME=$$($(BIN)/python -m event_assets home) $(BIN)/dagster dev -w workspace.yaml
+	DAGSTER_HOME=$$($(BIN)/python -m event_assets home) $(BIN)/dg dev -w workspace.yaml --port $(UI_PORT)
+
+# Screenshots of the UI's main pages in headless Chromium, failing on a page that shows an error
+# (scripts/ui_check.py); not part of `make test`. Installs Debian's chromium when missing, as root.
+ui-check: install
+	@command -v $(CHROMIUM) >/dev/null || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+		|| { echo "error: ui-check needs Chromium: apt-get install chromium (as root), or CHROMIUM=/path/to/chromium"; exit 2; }
+	CHROMIUM=$(CHROMIUM) $(BIN)/python scripts/ui_check.py
 
 test: install
 	$(BIN)/ruff check .
