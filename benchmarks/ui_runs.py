@@ -100,15 +100,18 @@ def through_the_ui(files: list[Path], root: Path, jobs: list[str], timeout: floa
         log.close()
 
 
-def compare(label: str, files: list[Path], timeout: float) -> dict:
+def compare(label: str, files: list[Path], timeout: float, keep: bool = False) -> dict:
     root = Path(tempfile.mkdtemp(prefix="ui-runs-"))
+    if keep:
+        print(f"{label}: data folders kept in {root}")
     try:
         print(f"{label}: headless ...", flush=True)
         ours = headless(files, root)
         print(f"{label}: through the UI ...", flush=True)
         ui = through_the_ui(files, root, [run["job"] for run in ours], timeout)
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(root, ignore_errors=True)
     rows = []
     for h, u in zip(ours, sorted(ui, key=lambda run: run["created"]), strict=True):
         rows.append(
@@ -142,11 +145,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, nargs="*", default=[], help="generated data sets")
     parser.add_argument("--timeout", type=float, default=1800, help="per UI session, seconds")
+    parser.add_argument("--keep", action="store_true", help="keep the data folders (to look)")
     args = parser.parse_args()
-    results = [compare("sample", sorted(SAMPLE.glob("*.jsonl")), args.timeout)]
+    results = [compare("sample", sorted(SAMPLE.glob("*.jsonl")), args.timeout, args.keep)]
     for events in args.events:
         dataset = ensure_dataset(REPO / "benchmarks" / ".cache", events, 42, date(2026, 1, 5), 90)
-        results.append(compare(f"{events:,} events", dataset.files, args.timeout))
+        results.append(compare(f"{events:,} events", dataset.files, args.timeout, args.keep))
     table = render(results)
     print(table)
     RESULTS.mkdir(exist_ok=True)

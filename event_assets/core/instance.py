@@ -13,6 +13,9 @@ INSTANCE_YAML = """\
 # Written by event_assets (core/instance.py).
 telemetry:
   enabled: false
+# No "join the community" dialog on the first visit of the UI.
+nux:
+  enabled: false
 concurrency:
   pools:
     # DuckDB allows one writing process per file: every warehouse step is in the pool
