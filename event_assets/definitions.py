@@ -1,11 +1,14 @@
 """The code location: every module under `event_assets/defs/` (one folder per domain), with the
-resources built from the settings, read once when the definitions load."""
+resources built from the settings, read once when the definitions load; every asset described
+the same way for the UI (`core/catalog.py`)."""
 
 from pathlib import Path
 
 import dagster as dg
 
+from event_assets.core.catalog import catalogue
 from event_assets.core.dbt import dbt_resource
+from event_assets.core.pipeline import registered_domains
 from event_assets.core.warehouse import Settings, Warehouse, load_settings
 
 
@@ -14,7 +17,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     resources = dg.Definitions(
         resources={"warehouse": Warehouse.from_settings(settings), "dbt": dbt_resource()}
     )
-    return dg.Definitions.merge(domains, resources)
+    return dg.Definitions.merge(catalogue(domains, registered_domains().values()), resources)
 
 
 @dg.definitions

@@ -8,6 +8,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from event_assets.core.catalog import code_reference
 from event_assets.core.names import asset_key, qualified, stats_table
 from event_assets.core.plots import plot_daily_series, stats_metadata
 from event_assets.core.quarantine import rejected_table
@@ -60,6 +61,8 @@ def build_stats_asset(
         group_name=domain,
         deps=[asset_key(domain, table) for table in (*deps, classified_table)],
         pool=WAREHOUSE_POOL,
+        kinds={"duckdb", "matplotlib"},
+        metadata=code_reference(compute, f"{domain} statistics"),
         description=description,
     )
     def _stats(warehouse: Warehouse) -> dg.MaterializeResult:
