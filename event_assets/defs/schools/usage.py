@@ -17,6 +17,7 @@ import duckdb
 from event_assets.core.names import asset_key, qualified
 from event_assets.core.partitions import daily_partitions, window_bounds
 from event_assets.core.stale_days import build_stale_days_asset
+from event_assets.core.table_metadata import table_metadata
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, table_exists
 
 DOMAIN = "schools"
@@ -150,12 +151,14 @@ def schools_device_daily_usage(
                 where date >= $start and date < $end""",
             {"start": start.date(), "end": end.date()},
         ).fetchone()
+        described = table_metadata(conn, DOMAIN, DAILY_TABLE, partition_rows=rows)
     return dg.MaterializeResult(
         metadata={
             "first_day": start.date().isoformat(),
             "days": (end - start).days,
             "rows": rows,
             "usage_minutes": float(minutes),
+            **described,
         }
     )
 
@@ -218,11 +221,13 @@ def usage_history(warehouse: Warehouse) -> dg.MaterializeResult:
         rows, devices, first, last = conn.execute(
             f"select count(*), count(distinct device_id), min(date), max(date) from {USAGE_HISTORY}"
         ).fetchone()
+        described = table_metadata(conn, DOMAIN, "usage_history")
     return dg.MaterializeResult(
         metadata={
             "rows": rows,
             "devices": devices,
             "first_day": str(first),
             "as_of_day": str(last),
+            **described,
         }
     )
