@@ -14,7 +14,7 @@ import duckdb
 
 from event_assets.core.names import asset_key, qualified
 from event_assets.core.partitions import window_bounds
-from event_assets.core.table_metadata import table_metadata
+from event_assets.core.table_metadata import table_metadata, table_name
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, table_exists
 
 FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
@@ -84,7 +84,7 @@ def build_daily_copy_asset(
         backfill_policy=dg.BackfillPolicy.single_run(),
         pool=WAREHOUSE_POOL,
         kinds={"duckdb"},
-        metadata={"partition_expr": date_column},
+        metadata={"partition_expr": date_column, **table_name(domain, name)},
         description=description,
     )
     def _daily(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:

@@ -7,7 +7,7 @@ from event_assets.core.ingest import ingest_files
 from event_assets.core.landing import list_landed_files, split_ready
 from event_assets.core.migrate import migrate_legacy_layout
 from event_assets.core.names import asset_key, qualified, raw_table
-from event_assets.core.table_metadata import table_metadata
+from event_assets.core.table_metadata import table_metadata, table_name
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 
 
@@ -25,6 +25,7 @@ def build_ingestion_asset(
         group_name=domain,
         pool=WAREHOUSE_POOL,
         kinds={"duckdb"},
+        metadata=table_name(domain, table),
         description=(
             f"Every record received in `{where}`, one row per line with its source file, "
             "content hash and line number. Append-only; each file content is loaded once "

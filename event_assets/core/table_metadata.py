@@ -1,11 +1,16 @@
-"""What a Python asset that writes a warehouse table reports about it, as dbt's assets do: the
-table's name, its columns and its row count, read from DuckDB after the write (the UI shows them
-on the asset's page)."""
+"""What a Python asset that writes a warehouse table says about it, as dbt's assets do: the
+table's name on its definition (the UI shows it as the asset's storage), and with each
+materialization the name, its columns and its row count, read from DuckDB after the write."""
 
 import dagster as dg
 import duckdb
 
 from event_assets.core.names import qualified
+
+
+def table_name(domain: str, table: str) -> dict:
+    """`dagster/table_name`: the table as SQL names it, `<domain>.<table>`."""
+    return {"dagster/table_name": qualified(domain, table)}
 
 
 def table_metadata(
@@ -28,7 +33,7 @@ def table_metadata(
         ]
     )
     metadata = {
-        "dagster/table_name": qualified(domain, table),
+        **table_name(domain, table),
         "dagster/column_schema": schema,
         "dagster/row_count": rows,
     }

@@ -46,6 +46,15 @@ def test_dbt_models_point_at_their_sql_and_python_assets_at_their_function(graph
     assert "defs/schools" in files[0] and "core" in files[1]  # the domain's queries, the factory
 
 
+def test_every_table_asset_names_its_table_as_dbt_models_do(graph):
+    specs = [node.to_asset_spec() for node in graph.asset_nodes]
+    unnamed = {spec.key.path[-1] for spec in specs if "dagster/table_name" not in spec.metadata}
+    # only the statistics and stale-days assets write no table
+    assert unnamed and all(name.endswith(("_stats", "_stale_days")) for name in unnamed), unnamed
+    usage_history = graph.get(dg.AssetKey(["schools", "usage_history"])).to_asset_spec()
+    assert usage_history.metadata["dagster/table_name"] == "schools.usage_history"
+
+
 def test_every_contract_table_says_how_fresh_it_should_be(graph):
     contract_tables = {
         key.asset_key for key in graph.asset_check_keys if key.name.endswith(SCHEMA_CHECK_SUFFIX)

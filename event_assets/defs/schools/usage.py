@@ -17,7 +17,7 @@ import duckdb
 from event_assets.core.names import asset_key, qualified
 from event_assets.core.partitions import daily_partitions, window_bounds
 from event_assets.core.stale_days import build_stale_days_asset
-from event_assets.core.table_metadata import table_metadata
+from event_assets.core.table_metadata import table_metadata, table_name
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, table_exists
 
 DOMAIN = "schools"
@@ -126,7 +126,7 @@ schools_stale_days = build_stale_days_asset(
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
-    metadata={"partition_expr": "date"},
+    metadata={"partition_expr": "date", **table_name(DOMAIN, DAILY_TABLE)},
 )
 def schools_device_daily_usage(
     context: dg.AssetExecutionContext, warehouse: Warehouse
@@ -209,6 +209,7 @@ order by device_id, date
     ],
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
+    metadata=table_name(DOMAIN, "usage_history"),
 )
 def usage_history(warehouse: Warehouse) -> dg.MaterializeResult:
     """One row per device and day, from the day of the device's first started session through the
