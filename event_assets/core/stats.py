@@ -10,7 +10,7 @@ import pandas as pd
 
 from event_assets.core.catalog import code_reference
 from event_assets.core.names import asset_key, qualified, stats_table
-from event_assets.core.plots import plot_daily_series, stats_metadata
+from event_assets.core.plots import plot_daily_series, plotted_numbers, stats_metadata
 from event_assets.core.quarantine import rejected_table
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 
@@ -79,6 +79,9 @@ def build_stats_asset(
             title=plot.title,
             path=warehouse.settings.plots_dir / plot.file_name,
         )
-        return dg.MaterializeResult(metadata=stats_metadata(tables, path, plot.caption))
+        plotted = plotted_numbers(
+            series, x=plot.x, y=plot.y, by=plot.by, name=plot.caption.replace(" ", "_")
+        )
+        return dg.MaterializeResult(metadata=stats_metadata(tables, path, plot.caption, plotted))
 
     return _stats

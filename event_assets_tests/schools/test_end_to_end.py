@@ -156,6 +156,14 @@ def test_two_deliveries_then_a_redelivery(settings, defs, instance, tmp_path):
         (rows,) = query(settings, f"select count(*) from schools.{table}")
         assert metadata["dagster/row_count"].value == rows[0]
     assert latest_metadata(instance, "usage_history")["dagster/row_count"].value == 10
+    # The stats show the plotted numbers (usage hours per day, worked out above) in place.
+    plotted = latest_metadata(instance, "schools_stats")["daily_usage_last_31"].value
+    assert [(record.data["date"], record.data["usage_hours"]) for record in plotted.records] == [
+        ("2026-01-05", 2.5),
+        ("2026-01-06", 25.5),
+        ("2026-01-07", 24),
+        ("2026-01-08", 2),
+    ]
 
     # The same content again under another name adds nothing and re-materializes no day.
     shutil.copy(landing / "day-2.jsonl", landing / "day-2-again.jsonl")
