@@ -1,12 +1,15 @@
 """The code location: every module under `event_assets/defs/` (one folder per domain), with the
-resources built from the settings, read once when the definitions load, and the sensor that
-refreshes the analysts' copy of the warehouse after each successful run."""
+resources built from the settings, read once when the definitions load; every asset described
+the same way for the UI (`core/catalog.py`); and the sensor that refreshes the analysts' copy of
+the warehouse after each successful run."""
 
 from pathlib import Path
 
 import dagster as dg
 
+from event_assets.core.catalog import catalogue
 from event_assets.core.dbt import dbt_resource
+from event_assets.core.pipeline import registered_domains
 from event_assets.core.snapshot import warehouse_snapshot_sensor
 from event_assets.core.warehouse import Settings, Warehouse, load_settings
 
@@ -17,7 +20,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         resources={"warehouse": Warehouse.from_settings(settings), "dbt": dbt_resource()},
         sensors=[warehouse_snapshot_sensor],
     )
-    return dg.Definitions.merge(domains, platform)
+    return dg.Definitions.merge(catalogue(domains, registered_domains().values()), platform)
 
 
 @dg.definitions

@@ -83,11 +83,13 @@ def build_pandera_check(
     domain: str,
     table: str,
     schema: pa.DataFrameSchema,
-    blocking: bool = False,
+    blocking: bool = True,
     rows_sql: str | None = None,
 ) -> dg.AssetChecksDefinition:
     """An asset check that validates the warehouse table `<domain>.<table>` against `schema`.
 
+    A failure has severity ERROR; `blocking`: it then stops what depends on the table in the
+    same run (Dagster skips those steps and fails the run), as dbt's error-severity tests do.
     `rows_sql`: a query for the rows to validate when not the whole table (e.g. the rows the
     last incremental build wrote); the check's description and metadata say so."""
     description = schema.description or f"`{table}` matches its Pandera schema."

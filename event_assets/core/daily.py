@@ -14,6 +14,7 @@ import duckdb
 
 from event_assets.core.names import asset_key, qualified
 from event_assets.core.partitions import window_bounds
+from event_assets.core.table_metadata import table_metadata, table_name
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, table_exists
 
 FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
@@ -83,7 +84,7 @@ def build_daily_copy_asset(
         backfill_policy=dg.BackfillPolicy.single_run(),
         pool=WAREHOUSE_POOL,
         kinds={"duckdb"},
-        metadata={"partition_expr": date_column},
+        metadata={"partition_expr": date_column, **table_name(domain, name)},
         description=description,
     )
     def _daily(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
@@ -103,11 +104,13 @@ def build_daily_copy_asset(
             (rows,) = conn.execute(
                 f"select count(*) from {table} where {in_window}", days
             ).fetchone()
+            described = table_metadata(conn, domain, name, partition_rows=rows)
         return dg.MaterializeResult(
             metadata={
                 "first_day": days["start"].isoformat(),
                 "days": (end - start).days,
                 "rows": rows,
+                **described,
             }
         )
 

@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 from dagster_dbt.compat import DBT_PYTHON_VERSION
 
 from event_assets.core.names import dbt_op
@@ -96,6 +102,40 @@ class EventAssetsTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props["schema"]
 
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetCheckSpec | None:
+        """dagster-dbt's check of a data test (blocking when its severity is `error`), described:
+        dagster-dbt reads only a `meta: {description: ...}`, which no test here has."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=data_test_description(manifest["nodes"][unique_id]))
+
+
+def data_test_description(test: Mapping[str, Any]) -> str:
+    """A dbt data test's own `description:` (its YAML), else one made from the test's name, the
+    model and column it tests and its arguments: "`not_null` on `sessions.session_id`."."""
+    if (test.get("description") or "").strip():
+        return test["description"].strip()
+    generic = test.get("test_metadata") or {}
+    arguments = {
+        name: value
+        for name, value in (generic.get("kwargs") or {}).items()
+        if name not in ("model", "column_name")
+    }
+    model = (test.get("attached_node") or "").rsplit(".", 1)[-1]
+    column = test.get("column_name")
+    subject = ".".join(part for part in (model, column) if part)
+    described = f"`{generic.get('name') or test['name']}`" + (f" on `{subject}`" if subject else "")
+    if arguments:
+        described += " (" + ", ".join(f"{name}: {value}" for name, value in arguments.items()) + ")"
+    return described + "."
+
 
 class DbtBuildConfig(dg.Config):
     """`full_refresh`: rebuild incremental models from scratch (after a change to their SQL)."""
@@ -135,7 +175,10 @@ def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
         exclude="test_type:unit",
         name=dbt_op(domain),
         project=dbt_project,
-        dagster_dbt_translator=EventAssetsTranslator(),
+        dagster_dbt_translator=EventAssetsTranslator(
+            # each model's asset points at its SQL file in the UI
+            DagsterDbtTranslatorSettings(enable_code_references=True)
+        ),
         pool=WAREHOUSE_POOL,
     )
     def _models(

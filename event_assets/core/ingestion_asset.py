@@ -7,6 +7,7 @@ from event_assets.core.ingest import ingest_files
 from event_assets.core.landing import list_landed_files, split_ready
 from event_assets.core.migrate import migrate_legacy_layout
 from event_assets.core.names import asset_key, qualified, raw_table
+from event_assets.core.table_metadata import table_metadata, table_name
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 
 
@@ -24,6 +25,7 @@ def build_ingestion_asset(
         group_name=domain,
         pool=WAREHOUSE_POOL,
         kinds={"duckdb"},
+        metadata=table_name(domain, table),
         description=(
             f"Every record received in `{where}`, one row per line with its source file, "
             "content hash and line number. Append-only; each file content is loaded once "
@@ -49,7 +51,7 @@ def build_ingestion_asset(
                     "make run"
                 ) from None
             report = ingest_files(conn, qualified(domain, table), ready)
-            total = conn.execute(f"select count(*) from {qualified(domain, table)}").fetchone()[0]
+            described = table_metadata(conn, domain, table)
         for line in moved:
             context.log.info(f"previous layout: {line}")
         for problem in report.unreadable:
@@ -65,10 +67,11 @@ def build_ingestion_asset(
                 "files_redelivered": len(report.redelivered),
                 "files_unreadable": len(report.unreadable),
                 "files_still_being_written": len(settling),
-                "total_records": total,
+                "total_records": described["dagster/row_count"],
                 "loaded": dg.MetadataValue.json(report.loaded),
                 "redelivered": dg.MetadataValue.json(report.redelivered),
                 "unreadable": dg.MetadataValue.json(report.unreadable),
+                **described,
             }
         )
 

@@ -59,9 +59,13 @@ class Domain:
     `dbt_assets`: its dbt models (`core.dbt.build_dbt_assets`), if it has any. `sources` maps
     each raw input to its folder under `landing/<domain>/` ("" = the folder itself). `assets`:
     the domain's Python assets (unpartitioned); those downstream of the daily part run after
-    the days, the others in the ingestion job."""
+    the days, the others in the ingestion job. `owner`: the team every asset of the domain
+    belongs to (`team:<name>` or an email); `freshness`: table -> how fresh it should be
+    (`catalog.py` applies both to the code location)."""
 
     name: str
+    owner: str | None = None
+    freshness: Mapping[str, dg.FreshnessPolicy] = field(default_factory=dict)
     dbt_assets: dg.AssetsDefinition | None = None
     assets: Sequence[dg.AssetsDefinition] = ()
     asset_checks: Sequence[dg.AssetChecksDefinition] = ()

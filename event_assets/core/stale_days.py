@@ -13,6 +13,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 
+from event_assets.core.catalog import code_reference
 from event_assets.core.names import asset_key, stale_days_table
 from event_assets.core.partitions import contiguous_ranges, first_day_var, first_partition_day
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
@@ -38,6 +39,8 @@ def build_stale_days_asset(
         group_name=domain,
         deps=[asset_key(domain, dep) for dep in deps],
         pool=WAREHOUSE_POOL,
+        kinds={"duckdb"},
+        metadata=code_reference(find_stale_days, f"{domain} stale days"),
         description=description,
         check_specs=[
             dg.AssetCheckSpec(

@@ -8,8 +8,9 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from event_assets.core.catalog import code_reference
 from event_assets.core.names import asset_key, qualified, stats_table
-from event_assets.core.plots import plot_daily_series, stats_metadata
+from event_assets.core.plots import plot_daily_series, plotted_numbers, stats_metadata
 from event_assets.core.quarantine import rejected_table
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 
@@ -60,6 +61,8 @@ def build_stats_asset(
         group_name=domain,
         deps=[asset_key(domain, table) for table in (*deps, classified_table)],
         pool=WAREHOUSE_POOL,
+        kinds={"duckdb", "matplotlib"},
+        metadata=code_reference(compute, f"{domain} statistics"),
         description=description,
     )
     def _stats(warehouse: Warehouse) -> dg.MaterializeResult:
@@ -76,6 +79,9 @@ def build_stats_asset(
             title=plot.title,
             path=warehouse.settings.plots_dir / plot.file_name,
         )
-        return dg.MaterializeResult(metadata=stats_metadata(tables, path, plot.caption))
+        plotted = plotted_numbers(
+            series, x=plot.x, y=plot.y, by=plot.by, name=plot.caption.replace(" ", "_")
+        )
+        return dg.MaterializeResult(metadata=stats_metadata(tables, path, plot.caption, plotted))
 
     return _stats

@@ -1,15 +1,21 @@
-"""The Pandera-schema-to-asset-check factory reports failures with counts and a sample."""
+"""The Pandera-schema-to-asset-check factory reports failures with counts and a sample, and a
+failure stops what depends on the table."""
 
 from datetime import date, datetime
 
+import dagster as dg
 import duckdb
 import pandera.polars as pa
 import polars as pl
 
 from event_assets.core.checks import build_pandera_check, validate_frame
+from event_assets.core.names import asset_key
+from event_assets.core.pipeline import Domain
+from event_assets.core.runner import run_domain
 from event_assets.core.warehouse import Warehouse
 from event_assets.defs.engagement.schemas import SCHEMAS as ENGAGEMENT
 from event_assets.defs.schools.schemas import SCHEMAS as SCHOOLS
+from event_assets_tests.conftest import write_events
 
 SCHEMA = pa.DataFrameSchema(
     {
@@ -130,3 +136,47 @@ def test_the_engagement_schemas_check_order_and_ranges():
     assert not result.passed
     assert result.metadata["failing_rows"].value == 1  # u2 has no trial start: not out of order
     assert "trial ends before it starts" in result.metadata["failing_checks"].value
+
+
+def test_a_failing_schema_check_stops_what_depends_on_its_table_and_fails_the_run(
+    settings, tmp_path
+):
+    """In the same run, the step downstream of a table whose schema check fails does not run;
+    the headless run reports the failed ERROR check (so `python -m event_assets run` exits 1)."""
+    domain = "checked"
+
+    @dg.asset(key=asset_key(domain, "counted"), deps=[asset_key(domain, "raw_checked_events")])
+    def counted(warehouse: Warehouse) -> None:
+        with warehouse.connect() as conn:
+            conn.execute(
+                f"create or replace table {domain}.counted as "
+                f"select count(*)::bigint as n from {domain}.raw_checked_events"
+            )
+
+    @dg.asset(key=asset_key(domain, "after"), deps=[counted])
+    def after(warehouse: Warehouse) -> None:
+        with warehouse.connect() as conn:
+            conn.execute(f"create table {domain}.after as select 1 as x")
+
+    at_least_five = pa.DataFrameSchema({"n": pa.Column(pl.Int64, pa.Check.ge(5))})
+    toy = Domain(
+        name=domain,
+        assets=[counted, after],
+        asset_checks=[build_pandera_check(domain, "counted", at_least_five)],
+    )
+    defs = dg.Definitions.merge(
+        toy.definitions(),
+        dg.Definitions(resources={"warehouse": Warehouse.from_settings(settings)}),
+    )
+    write_events(settings.landing_dir(domain) / "a.jsonl", [{"k": 1}, {"k": 2}])  # n = 2 < 5
+    with dg.instance_for_test() as instance:
+        outcome = run_domain(defs, domain, instance, tmp_path / "log", echo=lambda _: None)
+
+    (failed,) = outcome.failed_error_checks
+    assert (failed.asset, failed.check) == ("checked/counted", "counted_matches_schema")
+    assert not outcome.ok
+    run, step = outcome.failed_runs
+    assert run == "checked_ingest (ingest)" and "1 blocking asset check failed" in step
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
+        tables = {row[0] for row in conn.execute("show tables from checked").fetchall()}
+    assert "counted" in tables and "after" not in tables

@@ -14,6 +14,7 @@ The stream (worked out by hand):
 import shutil
 from datetime import date
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -66,10 +67,13 @@ def query(settings, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
+def latest_metadata(instance, table: str) -> dict:
+    event = instance.get_latest_materialization_event(dg.AssetKey(["schools", table]))
+    return event.asset_materialization.metadata
+
+
 @pytest.fixture
 def instance():
-    import dagster as dg
-
     with dg.DagsterInstance.ephemeral() as ephemeral:
         yield ephemeral
 
@@ -142,6 +146,24 @@ def test_two_deliveries_then_a_redelivery(settings, defs, instance, tmp_path):
         settings,
         "select status, count(*) from schools.int_schools__events_classified group by 1 order by 1",
     ) == [("duplicate", 1), ("rejected", 1), ("valid", 19)]
+
+    # The Python assets report their table as dbt's do: name, columns, rows (after the write).
+    for table in ("raw_schools_events", "schools_device_daily_usage", "usage_history"):
+        metadata = latest_metadata(instance, table)
+        assert metadata["dagster/table_name"].value == f"schools.{table}"
+        columns = [column.name for column in metadata["dagster/column_schema"].value.columns]
+        assert columns == [row[0] for row in query(settings, f"describe schools.{table}")]
+        (rows,) = query(settings, f"select count(*) from schools.{table}")
+        assert metadata["dagster/row_count"].value == rows[0]
+    assert latest_metadata(instance, "usage_history")["dagster/row_count"].value == 10
+    # The stats show the plotted numbers (usage hours per day, worked out above) in place.
+    plotted = latest_metadata(instance, "schools_stats")["daily_usage_last_31"].value
+    assert [(record.data["date"], record.data["usage_hours"]) for record in plotted.records] == [
+        ("2026-01-05", 2.5),
+        ("2026-01-06", 25.5),
+        ("2026-01-07", 24),
+        ("2026-01-08", 2),
+    ]
 
     # The same content again under another name adds nothing and re-materializes no day.
     shutil.copy(landing / "day-2.jsonl", landing / "day-2-again.jsonl")

@@ -1,5 +1,6 @@
 """The `engagement` domain as it describes itself: three raw inputs, its models and checks."""
 
+from event_assets.core.catalog import DAILY_FILES
 from event_assets.core.checks import (
     build_pandera_check,
     build_reconciliation_check,
@@ -15,6 +16,9 @@ from event_assets.defs.engagement.stats import engagement_stats
 
 domain = Domain(
     name=DOMAIN,
+    owner="team:engagement",
+    # the tables analysts query (those with a Pandera contract) are fed by daily files
+    freshness=dict.fromkeys([*SCHEMAS, rejected_table(DOMAIN)], DAILY_FILES),
     sources={"events": "events", "users": "users", "activities": "activities"},
     dbt_assets=build_dbt_assets(DOMAIN),
     assets=[engagement_stats],

@@ -1,5 +1,6 @@
 """The `schools` domain as it describes itself; `core.pipeline.Domain` builds the wiring."""
 
+from event_assets.core.catalog import DAILY_FILES
 from event_assets.core.checks import (
     build_pandera_check,
     build_reconciliation_check,
@@ -20,6 +21,9 @@ from event_assets.defs.schools.usage import (
 
 domain = Domain(
     name=DOMAIN,
+    owner="team:schools",
+    # the tables analysts query (those with a Pandera contract) are fed by daily files
+    freshness=dict.fromkeys([*SCHEMAS, rejected_table(DOMAIN)], DAILY_FILES),
     dbt_assets=build_dbt_assets(DOMAIN),
     assets=[usage_history, schools_stats],
     daily=DailyPart(stale_days=schools_stale_days, assets=[schools_device_daily_usage]),

@@ -17,6 +17,7 @@ import duckdb
 from event_assets.core.names import asset_key, qualified
 from event_assets.core.partitions import daily_partitions, window_bounds
 from event_assets.core.stale_days import build_stale_days_asset
+from event_assets.core.table_metadata import table_metadata, table_name
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, table_exists
 
 DOMAIN = "schools"
@@ -128,7 +129,7 @@ schools_stale_days = build_stale_days_asset(
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
-    metadata={"partition_expr": "date"},
+    metadata={"partition_expr": "date", **table_name(DOMAIN, DAILY_TABLE)},
 )
 def schools_device_daily_usage(
     context: dg.AssetExecutionContext, warehouse: Warehouse
@@ -153,12 +154,14 @@ def schools_device_daily_usage(
                 where date >= $start and date < $end""",
             {"start": start.date(), "end": end.date()},
         ).fetchone()
+        described = table_metadata(conn, DOMAIN, DAILY_TABLE, partition_rows=rows)
     return dg.MaterializeResult(
         metadata={
             "first_day": start.date().isoformat(),
             "days": (end - start).days,
             "rows": rows,
             "usage_minutes": float(minutes),
+            **described,
         }
     )
 
@@ -209,6 +212,7 @@ order by device_id, date
     ],
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
+    metadata=table_name(DOMAIN, "usage_history"),
 )
 def usage_history(warehouse: Warehouse) -> dg.MaterializeResult:
     """One row per device and day, from the day of the device's first started session through the
@@ -221,11 +225,13 @@ def usage_history(warehouse: Warehouse) -> dg.MaterializeResult:
         rows, devices, first, last = conn.execute(
             f"select count(*), count(distinct device_id), min(date), max(date) from {USAGE_HISTORY}"
         ).fetchone()
+        described = table_metadata(conn, DOMAIN, "usage_history")
     return dg.MaterializeResult(
         metadata={
             "rows": rows,
             "devices": devices,
             "first_day": str(first),
             "as_of_day": str(last),
+            **described,
         }
     )
