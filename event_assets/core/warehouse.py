@@ -117,12 +117,16 @@ def dbt_connect_attempts(lock_timeout_seconds: float) -> int:
 
 
 def export_for_dbt(settings: Settings) -> None:
-    """Put the warehouse's absolute path and memory limit into the environment of the dbt
-    subprocesses (`profiles.yml` reads them; dbt runs from `dbt_project/`, so a relative path
+    """Put the warehouse's absolute path, memory limit and lock wait into the environment of the
+    dbt subprocesses (`profiles.yml` reads them; dbt runs from `dbt_project/`, so a relative path
     would point elsewhere). The only place the settings are written to the environment."""
     os.environ[DUCKDB_PATH_VAR] = str(settings.duckdb_path)
     os.environ[MEMORY_LIMIT_VAR] = settings.memory_limit
     os.environ[DBT_CONNECT_ATTEMPTS_VAR] = str(dbt_connect_attempts(settings.lock_timeout_seconds))
+    # When a subset of the models is materialized (one asset from the UI), run only the tests
+    # whose every parent is in it: dbt's default also runs a relationships test of a model left
+    # out, which dagster-dbt can only log as an observation, not as that model's check.
+    os.environ["DBT_INDIRECT_SELECTION"] = "cautious"
 
 
 @contextmanager

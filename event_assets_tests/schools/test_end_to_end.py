@@ -215,3 +215,17 @@ def test_a_warehouse_of_the_earlier_layout_moves_without_losing_a_raw_row(
     assert query(settings, sessions) == before
     in_main = "select table_name from information_schema.tables where table_schema = 'main'"
     assert query(settings, in_main) == [("ingestion_ledger",)]
+
+
+def test_materializing_one_model_runs_only_its_own_tests_as_checks(settings, defs, instance):
+    """`devices` alone (as from the UI): the relationships test of `sessions` that refers to it
+    is not run, so nothing is logged as an observation instead of a check."""
+    write_events(settings.landing_dir("schools") / "day-1.jsonl", FIRST_FILE)
+    ingest = defs.resolve_job_def("schools_ingest")
+    assert ingest.execute_in_process(instance=instance).success
+    devices = dg.AssetKey(["schools", "devices"])
+    result = ingest.execute_in_process(instance=instance, asset_selection=[devices])
+    assert result.success
+    assert result.get_asset_observation_events() == []
+    checked = {evaluation.asset_key for evaluation in result.get_asset_check_evaluations()}
+    assert checked == {devices}
