@@ -24,6 +24,8 @@ extracted_fields as (
         line_number,
         ingested_at,
         load_error,
+        record,
+        raw_line,
         coalesce(record is not null and {{ json_is_object('record') }}, false) as is_json_object,
         {{ json_field('record', 'type') }} as raw_event_type,
         {{ json_field('record', 'time') }} as raw_event_time,
@@ -95,11 +97,18 @@ checked_events as (
 ),
 
 keyed_events as (
-    -- equal keys = the same event (type, instant, log and payload), e.g. a file delivered twice
+    -- Equal keys = the same record, the later copies of which are duplicates: a well-formed
+    -- event is the same as another with the same type, instant, log and payload (e.g. a file
+    -- delivered twice, reformatted); a record that breaks a syntax rule only when it is the
+    -- same text, byte for byte ('!' keeps the two kinds of key apart). A row without text has
+    -- no key and is never a duplicate.
     select
         *,
         case
-            when is_json_object and load_error is null then {{ hash_key(dbt.concat([
+            when syntax_reason is not null then {{ hash_key(dbt.concat([
+                "'!'", "coalesce(cast(record as " ~ dbt.type_string() ~ "), raw_line)",
+            ])) }}
+            else {{ hash_key(dbt.concat([
                 "coalesce(event_type, '<null>')", "'|'",
                 "coalesce(cast(event_at as " ~ dbt.type_string() ~ "), event_time_text, '<null>')", "'|'",
                 "coalesce(log_id, '<null>')", "'|'",
