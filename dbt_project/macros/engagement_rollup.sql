@@ -30,8 +30,8 @@ period_measures as (
         {%- endfor %}
         sum(plays) as plays,
         sum(completed_plays) as completed_plays,
-        sum(duration_seconds) as duration_seconds,
-        sum(loading_seconds) as loading_seconds
+        {{ round_measure('sum(duration_seconds)') }} as duration_seconds,
+        {{ round_measure('sum(loading_seconds)') }} as loading_seconds
     from periods
     group by
         {{ period_column }},
@@ -47,7 +47,7 @@ select
     cast(completed_plays as {{ dbt.type_bigint() }}) as completed_plays,
     cast(duration_seconds as {{ type_double() }}) as duration_seconds,
     cast(loading_seconds as {{ type_double() }}) as loading_seconds,
-    cast(completed_plays as {{ type_double() }}) / nullif(plays, 0) as completion_rate,
-    cast(duration_seconds as {{ type_double() }}) / nullif(plays, 0) as avg_duration_seconds
+    {{ round_measure('cast(completed_plays as ' ~ type_double() ~ ') / nullif(plays, 0)') }} as completion_rate,
+    {{ round_measure('cast(duration_seconds as ' ~ type_double() ~ ') / nullif(plays, 0)') }} as avg_duration_seconds
 from period_measures
 {%- endmacro %}

@@ -57,7 +57,28 @@ def test_abandoned_and_zero_length_sessions_add_nothing(conn):
     add_session(conn, "d", datetime(2026, 1, 5, 11), datetime(2026, 1, 5, 11))
     add_session(conn, "d", datetime(2026, 1, 5, 23), datetime(2026, 1, 6, 0))  # ends at midnight
     add_session(conn, "d", datetime(2026, 1, 5, 8), datetime(2026, 1, 5, 8, 0, 30, 500000))
-    assert usage(conn) == [("d", date(2026, 1, 5), 60.0 + 30.5 / 60, 2)]
+    # stored to 6 decimals (the same doubles in every run)
+    assert usage(conn) == [("d", date(2026, 1, 5), round(60.0 + 30.5 / 60, 6), 2)]
+
+
+def test_overlapping_sessions_of_one_device_count_their_common_time_once(conn):
+    add_session(conn, "d", datetime(2026, 1, 5, 8), datetime(2026, 1, 5, 10))
+    add_session(conn, "d", datetime(2026, 1, 5, 9), datetime(2026, 1, 5, 11))  # overlaps
+    add_session(conn, "d", datetime(2026, 1, 5, 9, 30), datetime(2026, 1, 5, 9, 45))  # inside
+    add_session(conn, "d", datetime(2026, 1, 5, 11), datetime(2026, 1, 5, 11, 30))  # touches
+    add_session(conn, "d", datetime(2026, 1, 5, 14), datetime(2026, 1, 5, 15))  # apart
+    add_session(conn, "e", datetime(2026, 1, 5, 8), datetime(2026, 1, 5, 10))  # another device
+    # d: 08:00-11:30 covered once (210) + 14:00-15:00 (60); five sessions fall on the day
+    assert usage(conn) == [("d", date(2026, 1, 5), 270.0, 5), ("e", date(2026, 1, 5), 120.0, 1)]
+
+
+def test_a_day_never_has_more_than_a_day_of_usage(conn):
+    """Two sessions that start on the same day and end six years later on one device."""
+    add_session(conn, "d", datetime(2020, 1, 1), datetime(2026, 1, 5, 12))
+    add_session(conn, "d", datetime(2020, 1, 1, 0, 0, 1), datetime(2026, 1, 6, 12))
+    rows = usage(conn, datetime(2025, 12, 1), datetime(2026, 1, 10))
+    assert max(minutes for _, _, minutes, _ in rows) == 1440.0
+    assert rows[-1] == ("d", date(2026, 1, 6), 720.0, 1)
 
 
 def test_stale_days_are_the_days_whose_usage_changed(conn):

@@ -34,24 +34,11 @@ USAGE_HISTORY = qualified(DOMAIN, "usage_history")
 CLASSIFIED = qualified(DOMAIN, "int_schools__events_classified")
 DEVICES = qualified(DOMAIN, "devices")
 
-# Minutes of completed sessions per device and day for sessions overlapping [$start, $end).
-DAILY_USAGE_SQL = f"""
-with completed as (
-    select device_id, started_at, ended_at
-    from {SESSIONS}
-    where ended_at is not null and started_at < $end and ended_at > $start
-),
-session_days as (
-    select
-        device_id,
-        started_at,
-        ended_at,
-        unnest(generate_series(
-            date_trunc('day', started_at), date_trunc('day', ended_at), interval 1 day
-        )) as day_start
-    from completed
-),
-minutes_per_day as (
+
+def _minutes_per_day(intervals: str) -> str:
+    """SQL: (device_id, date, minutes) of each interval of `intervals` (a CTE with device_id,
+    started_at, ended_at) on each UTC day in [$start, $end) it overlaps."""
+    return f"""
     select
         device_id,
         cast(day_start as date) as date,
@@ -60,13 +47,66 @@ minutes_per_day as (
             greatest(started_at, day_start),
             least(ended_at, day_start + interval 1 day)
         ) / 60000.0 as minutes
-    from session_days
+    from (
+        select
+            *,
+            unnest(generate_series(
+                date_trunc('day', started_at), date_trunc('day', ended_at), interval 1 day
+            )) as day_start
+        from {intervals}
+    )
     where day_start >= $start and day_start < $end
+    """
+
+
+# Per device and day, for completed sessions overlapping [$start, $end): the minutes the device
+# was in a session (time covered by overlapping sessions of one device counts once, so a day has
+# at most 1,440), rounded to the microminute so that two runs store the same doubles, and the
+# sessions that fall on that day.
+DAILY_USAGE_SQL = f"""
+with completed as (
+    select device_id, started_at, ended_at
+    from {SESSIONS}
+    where ended_at is not null and started_at < $end and ended_at > $start
+),
+ordered as (
+    select
+        *,
+        max(ended_at) over (
+            partition by device_id order by started_at, ended_at
+            rows between unbounded preceding and 1 preceding
+        ) as earlier_end
+    from completed
+),
+islands as (
+    -- a session that starts after every earlier one of its device ended opens a new stretch
+    select
+        *,
+        count(*) filter (where earlier_end is null or started_at > earlier_end) over (
+            partition by device_id order by started_at, ended_at rows unbounded preceding
+        ) as stretch
+    from ordered
+),
+covered as (
+    select device_id, min(started_at) as started_at, max(ended_at) as ended_at
+    from islands
+    group by device_id, stretch
+),
+usage as (
+    select device_id, date, round(sum(minutes), 6) as usage_minutes
+    from ({_minutes_per_day("covered")})
+    where minutes > 0
+    group by device_id, date
+),
+session_counts as (
+    select device_id, date, count(*) as sessions
+    from ({_minutes_per_day("completed")})
+    where minutes > 0
+    group by device_id, date
 )
-select device_id, date, sum(minutes) as usage_minutes, count(*) as sessions
-from minutes_per_day
-where minutes > 0
-group by device_id, date
+select device_id, date, usage_minutes, sessions
+from usage
+join session_counts using (device_id, date)
 """
 
 DAILY_COLUMNS = """
@@ -194,9 +234,10 @@ select
     device_id,
     date,
     usage_minutes,
-    avg(usage_minutes) over (
+    -- rounded where stored: a window's sum of doubles may differ in the last bits between runs
+    round(avg(usage_minutes) over (
         partition by device_id order by date rows between 6 preceding and current row
-    ) as avg_usage_minutes_7d
+    ), 6) as avg_usage_minutes_7d
 from daily
 order by device_id, date
 """

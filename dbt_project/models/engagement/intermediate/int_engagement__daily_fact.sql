@@ -35,8 +35,8 @@ daily_measures as (
         collection_id,
         count(*) as plays,
         sum(case when completed then 1 else 0 end) as completed_plays,
-        sum(duration_seconds) as duration_seconds,
-        coalesce(sum(loading_seconds), 0) as loading_seconds
+        {{ round_measure('sum(duration_seconds)') }} as duration_seconds,
+        {{ round_measure('coalesce(sum(loading_seconds), 0)') }} as loading_seconds
     from typed_events
     group by
         event_date,

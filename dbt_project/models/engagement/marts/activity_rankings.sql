@@ -17,7 +17,7 @@ monthly_activity_totals as (
         cast({{ dbt.date_trunc('month', 'date') }} as date) as month_start,
         activity_id,
         sum(plays) as plays,
-        sum(duration_seconds) as duration_seconds
+        {{ round_measure('sum(duration_seconds)') }} as duration_seconds
     from daily_facts
     group by
         cast({{ dbt.date_trunc('month', 'date') }} as date),

@@ -58,8 +58,8 @@ select
     cast(school_id as {{ dbt.type_string() }}) as school_id,
     cast(name as {{ dbt.type_string() }}) as name,
     cast(device_count as {{ dbt.type_bigint() }}) as device_count,
-    cast(median_session_length as {{ type_double() }}) as median_session_length,
-    cast(mean_session_length as {{ type_double() }}) as mean_session_length,
+    {{ round_measure('median_session_length') }} as median_session_length,
+    {{ round_measure('mean_session_length') }} as mean_session_length,
     cast(session_count as {{ dbt.type_bigint() }}) as session_count,
     cast(completed_session_count as {{ dbt.type_bigint() }}) as completed_session_count
 from schools
