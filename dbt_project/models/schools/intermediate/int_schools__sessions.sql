@@ -122,10 +122,10 @@ sessions as (
         ended_at,
         case
             when ended_at is not null
-                then cast(
-                    {{ dbt.datediff('started_at', 'ended_at', 'millisecond') }}
-                    as {{ type_double() }}
-                ) / 60000.0
+                then {{ round_measure(
+                    'cast(' ~ dbt.datediff('started_at', 'ended_at', 'millisecond')
+                    ~ ' as ' ~ type_double() ~ ') / 60000.0'
+                ) }}
         end as duration_minutes,
         ended_at is not null as is_completed,
         school_id
