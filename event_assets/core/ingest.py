@@ -24,10 +24,11 @@ from pathlib import Path
 
 import duckdb
 
-from event_assets.core.landing import DamagedContent, LandedFile, fingerprint
+from event_assets.core.landing import DamagedContent, LandedFile, fingerprint, is_gzip_name
 from event_assets.core.ledger import (
     earlier_load,
     ensure_ledger,
+    legacy_hash,
     names_of_content,
     recorded_errors,
     remember,
@@ -136,6 +137,11 @@ def ingest_files(
             if any(pending.content_hash == content_hash for pending in batch):
                 flush()  # the same content twice in one pass: the ledger must know the first
             names = names_of_content(conn, raw_table, content_hash)
+            if not names and not error and is_gzip_name(landed.name):
+                # Loaded by an earlier version, which hashed a gzip file's compressed bytes?
+                legacy = legacy_hash(landed)
+                if legacy and (names := names_of_content(conn, raw_table, legacy)):
+                    content_hash = legacy
             if landed.name in names:  # touched or copied over with the same content
                 touch(conn, raw_table, content_hash, landed)
                 if error:

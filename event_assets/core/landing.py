@@ -166,6 +166,14 @@ def content_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def file_sha256(path: Path) -> str:
+    """sha256 of the file's bytes, compressed or not."""
+    digest = hashlib.sha256()
+    for chunk in content_chunks(path, decompress=False):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
 def fingerprint(path: Path) -> tuple[str, str | None]:
     """(the file's content hash, why its content cannot be read or None). A damaged content is
     identified by the sha256 of the file's bytes, so it is tried again only when they change.
@@ -173,7 +181,4 @@ def fingerprint(path: Path) -> tuple[str, str | None]:
     try:
         return content_sha256(path), None
     except DamagedContent as error:
-        digest = hashlib.sha256()
-        for chunk in content_chunks(path, decompress=False):
-            digest.update(chunk)
-        return digest.hexdigest(), str(error)
+        return file_sha256(path), str(error)

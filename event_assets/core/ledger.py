@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from event_assets.core.landing import LandedFile, fingerprint, is_gzip_name
+from event_assets.core.landing import LandedFile, file_sha256, fingerprint, is_gzip_name
 from event_assets.core.warehouse import table_exists
 
 LEDGER_TABLE = "ingestion_ledger"
@@ -171,6 +171,18 @@ def unloaded_files(
             content_hash, _ = fingerprint(landed.path)
         except OSError:
             content_hash = None
-        if (landed.name, content_hash) not in known:
-            unloaded.append((landed, content_hash))
+        if (landed.name, content_hash) in known:
+            continue
+        if is_gzip_name(landed.name) and (landed.name, legacy_hash(landed)) in known:
+            continue
+        unloaded.append((landed, content_hash))
     return unloaded
+
+
+def legacy_hash(landed: LandedFile) -> str | None:
+    """The hash an earlier version recorded a gzip file under: of its compressed bytes (now: of
+    its content). None when the file cannot be read."""
+    try:
+        return file_sha256(landed.path)
+    except OSError:
+        return None

@@ -7,7 +7,8 @@
   content whose run ended without loading it (failed, cancelled) is requested again at the next
   tick, up to `MAX_ATTEMPTS` times. While any run is queued or in progress it does not open the
   warehouse (that would lock a run's writer out); when the warehouse is locked by another
-  process, it looks again at the next tick.
+  process, it looks again at the next tick. Its skip reason names the entries it will not read
+  (links, and pipes or folders with a landing file's name: `skipped_entries`), with why.
 - A follow-up sensor turns each materialization of its trigger asset into the runs the domain's
   `FollowUp.decide` names (e.g. one run per range of stale days), leaving out those a run since
   the materialization already did (the headless run follows up itself).

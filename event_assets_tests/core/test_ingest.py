@@ -1,6 +1,7 @@
 """Ingestion into the raw table: exactly once per content, nothing lost, odd files handled."""
 
 import gzip
+import hashlib
 import json
 import os
 
@@ -10,6 +11,7 @@ import pytest
 from event_assets.core import ingest as ingest_module
 from event_assets.core.ingest import ingest_files
 from event_assets.core.landing import list_landed_files
+from event_assets.core.ledger import unloaded_files
 from event_assets.core.raw_rows import _plain_line_count, _plain_rows
 
 RAW = "raw_test_events"
@@ -430,3 +432,23 @@ def test_a_ledger_of_an_earlier_version_gains_its_columns_and_its_files_may_grow
     columns = [row[0] for row in conn.execute("describe main.ingestion_ledger").fetchall()]
     assert columns[-2:] == ["content_bytes", "error"]
     assert conn.execute("select count(*) from ingestion_ledger").fetchone() == (2,)
+
+
+def test_a_gzip_file_an_earlier_version_loaded_is_not_loaded_again_when_touched_or_copied(
+    conn, tmp_path
+):
+    """The earlier version recorded a gzip file under the hash of its compressed bytes."""
+    compressed = gzip.compress(b'{"g": 1}\n{"broken": \n')
+    (tmp_path / "day.jsonl.gz").write_bytes(compressed)
+    ingest(conn, tmp_path)
+    bytes_hash = hashlib.sha256(compressed).hexdigest()
+    conn.execute("update ingestion_ledger set file_hash = ?, content_bytes = null", [bytes_hash])
+    conn.execute(f"update {RAW} set file_hash = ?", [bytes_hash])
+    os.utime(tmp_path / "day.jsonl.gz", (1, 1))  # touched
+    (tmp_path / "copy.jsonl.gz").write_bytes(compressed)
+    files = list_landed_files(tmp_path)
+    assert [landed.name for landed, _ in unloaded_files(conn, RAW, files)] == ["copy.jsonl.gz"]
+    report = ingest(conn, tmp_path)
+    assert report.loaded == [] and report.unchanged == 1
+    assert report.redelivered == ["copy.jsonl.gz (same content as day.jsonl.gz)"]
+    assert conn.execute(f"select count(*) from {RAW}").fetchone() == (2,)
