@@ -35,7 +35,7 @@ from event_assets.core.ledger import (
     touch,
     unseen_files,
 )
-from event_assets.core.raw_rows import FileText, read_landed
+from event_assets.core.raw_rows import DECOMPRESSED, FileText, read_landed
 from event_assets.core.warehouse import ConfigError
 
 _BATCH_BYTES = 1024 * 1024 * 1024
@@ -62,7 +62,7 @@ class IngestReport:
     unchanged: int = 0  # files seen before under the same name, size and modification time
     redelivered: list[str] = field(default_factory=list)  # known content under a new name
     unreadable: list[str] = field(default_factory=list)  # "<name>: <why>"
-    changed: list[str] = field(default_factory=list)  # changed while read: for the next pass
+    changed_while_read: list[str] = field(default_factory=list)  # left for the next pass
 
     @property
     def records(self) -> int:
@@ -120,6 +120,45 @@ def ingest_files(
             shutil.rmtree(pending.scratch, ignore_errors=True)
         batch.clear()
 
+    def to_load(landed: LandedFile, scratch: Path) -> _PendingFile | None:
+        """The file read and ready for its batch, or None: known content, unreadable."""
+        try:
+            # A gzip file is decompressed once, into scratch, as it is hashed.
+            content_hash, error = fingerprint(landed.path, copy_to=scratch / DECOMPRESSED)
+        except OSError as failure:  # gone, not allowed: reported, tried at the next pass
+            report.unreadable.append(f"{landed.name}: {failure.strerror or failure}")
+            return None
+        if any(pending.content_hash == content_hash for pending in batch):
+            flush()  # the same content twice in one pass: the ledger must know the first
+        names = names_of_content(conn, raw_table, content_hash)
+        if not names and not error and is_gzip_name(landed.name):
+            # Loaded by an earlier version, which hashed a gzip file's compressed bytes?
+            legacy = legacy_hash(landed)
+            if legacy and (names := names_of_content(conn, raw_table, legacy)):
+                content_hash = legacy
+        if landed.name in names:  # touched or copied over with the same content
+            touch(conn, raw_table, content_hash, landed)
+            if error:
+                report.unreadable.append(f"{landed.name}: {error} (as recorded before)")
+            else:
+                report.unchanged += 1
+            return None
+        if error:
+            remember(conn, raw_table, content_hash, landed, 0, 0, error=error)
+            report.unreadable.append(f"{landed.name}: {error}")
+            return None
+        if names:
+            report.redelivered.append(f"{landed.name} (same content as {names[0]})")
+            remember(conn, raw_table, content_hash, landed, 0, 0)
+            return None
+        try:
+            earlier = earlier_load(conn, raw_table, landed.name)
+            text = read_landed(conn, landed, scratch, earlier)
+        except (OSError, DamagedContent, duckdb.Error) as failure:
+            report.unreadable.append(f"{landed.name}: {_one_line(failure)}")
+            return None
+        return _PendingFile(landed, content_hash, scratch, text)
+
     with tempfile.TemporaryDirectory(prefix="event_assets_") as scratch_root:
         for index, landed in enumerate(files):
             if landed not in unseen:
@@ -129,46 +168,14 @@ def ingest_files(
                 else:
                     report.unchanged += 1
                 continue
-            try:
-                content_hash, error = fingerprint(landed.path)
-            except OSError as failure:  # gone, not allowed: reported, tried at the next pass
-                report.unreadable.append(f"{landed.name}: {failure.strerror or failure}")
-                continue
-            if any(pending.content_hash == content_hash for pending in batch):
-                flush()  # the same content twice in one pass: the ledger must know the first
-            names = names_of_content(conn, raw_table, content_hash)
-            if not names and not error and is_gzip_name(landed.name):
-                # Loaded by an earlier version, which hashed a gzip file's compressed bytes?
-                legacy = legacy_hash(landed)
-                if legacy and (names := names_of_content(conn, raw_table, legacy)):
-                    content_hash = legacy
-            if landed.name in names:  # touched or copied over with the same content
-                touch(conn, raw_table, content_hash, landed)
-                if error:
-                    report.unreadable.append(f"{landed.name}: {error} (as recorded before)")
-                else:
-                    report.unchanged += 1
-                continue
-            if error:
-                remember(conn, raw_table, content_hash, landed, 0, 0, error=error)
-                report.unreadable.append(f"{landed.name}: {error}")
-                continue
-            if names:
-                report.redelivered.append(f"{landed.name} (same content as {names[0]})")
-                remember(conn, raw_table, content_hash, landed, 0, 0)
-                continue
             scratch = Path(scratch_root) / str(index)
             scratch.mkdir()
-            try:
-                earlier = earlier_load(conn, raw_table, landed.name)
-                text = read_landed(conn, landed, scratch, earlier)
-            except (OSError, DamagedContent, duckdb.Error) as failure:
+            pending = to_load(landed, scratch)
+            if pending is None:
                 shutil.rmtree(scratch, ignore_errors=True)
-                report.unreadable.append(f"{landed.name}: {_one_line(failure)}")
                 continue
-            batch.append(_PendingFile(landed, content_hash, scratch, text))
-            # a file of unknown length ends its batch
-            if text.rows is None or sum(p.landed.size for p in batch) >= _BATCH_BYTES:
+            batch.append(pending)  # a file of unknown length ends its batch
+            if pending.text.rows is None or sum(p.landed.size for p in batch) >= _BATCH_BYTES:
                 flush()
         flush()
     return report
@@ -193,7 +200,7 @@ def _load_in_batch_or_alone(
             for pending in batch:
                 _load_in_batch_or_alone(conn, raw_table, [pending], report)
             return
-        report.changed.extend(pending.landed.name for pending in changed)
+        report.changed_while_read.extend(pending.landed.name for pending in changed)
         batch = [pending for pending in batch if pending not in changed]
         if not changed:
             return

@@ -61,7 +61,7 @@ def build_ingestion_asset(
             context.log.error(f"could not read landing file {problem}")
         for entry in landing.skipped:
             context.log.warning(f"not read: {entry}")
-        waiting = len(settling) + len(report.changed)
+        waiting = len(settling) + len(report.changed_while_read)
         if waiting:
             context.log.info(f"{waiting} file(s) still being written; left for later")
         return dg.MaterializeResult(

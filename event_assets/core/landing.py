@@ -17,6 +17,7 @@ The ingestion ledger in the warehouse decides what is new (`ledger.unloaded_file
 sensor (`sensors.py`) asks it.
 """
 
+import contextlib
 import errno
 import gzip
 import hashlib
@@ -158,11 +159,16 @@ def content_chunks(path: Path, decompress: bool = True) -> Iterator[bytes]:
             raise DamagedContent(f"cannot decompress this gzip file ({error})") from None
 
 
-def content_sha256(path: Path) -> str:
-    """sha256 of the file's content (decompressed: a file and its gzip are the same content)."""
+def content_sha256(path: Path, copy_to: Path | None = None) -> str:
+    """sha256 of the file's content (decompressed: a file and its gzip are the same content).
+    `copy_to`: where to write a gzip file's content meanwhile, so it is decompressed once."""
     digest = hashlib.sha256()
-    for chunk in content_chunks(path):
-        digest.update(chunk)
+    copying = copy_to is not None and is_gzip_name(path.name)
+    with copy_to.open("wb") if copying else contextlib.nullcontext() as copy:
+        for chunk in content_chunks(path):
+            digest.update(chunk)
+            if copy:
+                copy.write(chunk)
     return digest.hexdigest()
 
 
@@ -174,11 +180,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(path: Path) -> tuple[str, str | None]:
+def fingerprint(path: Path, copy_to: Path | None = None) -> tuple[str, str | None]:
     """(the file's content hash, why its content cannot be read or None). A damaged content is
     identified by the sha256 of the file's bytes, so it is tried again only when they change.
-    Raises `OSError` when the file cannot be read at all."""
+    Raises `OSError` when the file cannot be read at all. `copy_to`: see `content_sha256`."""
     try:
-        return content_sha256(path), None
+        return content_sha256(path, copy_to), None
     except DamagedContent as error:
         return file_sha256(path), str(error)

@@ -25,6 +25,7 @@ from event_assets.core.ledger import EarlierLoad
 
 _CHUNK = 8 * 1024 * 1024
 _BOMS_UTF16 = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+DECOMPRESSED = "content"  # a gzip file's content, in the file's scratch folder
 
 
 @dataclass
@@ -68,12 +69,13 @@ def read_landed(
 def _content_file(landed: LandedFile, scratch: Path) -> Path:
     """A path DuckDB can read the content at. DuckDB takes a path as a glob pattern (`?`, `*`,
     `[` match other files) and as UTF-8 text: it reads a link with a plain name instead. A
-    gzip file is decompressed into `scratch`."""
+    gzip file is decompressed into `scratch / DECOMPRESSED` (unless its hashing did it)."""
     if is_gzip_name(landed.name):
-        target = scratch / "content"
-        with target.open("wb") as plain:
-            for chunk in content_chunks(landed.path):
-                plain.write(chunk)
+        target = scratch / DECOMPRESSED
+        if not target.exists():
+            with target.open("wb") as plain:
+                for chunk in content_chunks(landed.path):
+                    plain.write(chunk)
         return target
     link = scratch / "landed"
     link.symlink_to(landed.path.absolute())

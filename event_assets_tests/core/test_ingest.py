@@ -381,15 +381,15 @@ def test_a_file_written_to_while_it_is_read_is_left_for_the_next_pass(conn, tmp_
     files = list_landed_files(tmp_path)
     hash_it = ingest_module.fingerprint
 
-    def a_writer_appends_meanwhile(path):
-        hashed = hash_it(path)
+    def a_writer_appends_meanwhile(path, copy_to=None):
+        hashed = hash_it(path, copy_to)
         with path.open("a") as handle:
             handle.write('{"n": 2}\n')
         return hashed
 
     monkeypatch.setattr(ingest_module, "fingerprint", a_writer_appends_meanwhile)
     report = ingest_files(conn, RAW, files)
-    assert report.loaded == [] and report.changed == ["day.jsonl"]
+    assert report.loaded == [] and report.changed_while_read == ["day.jsonl"]
     monkeypatch.undo()
     assert ingest(conn, tmp_path).records == 2
     assert ingest(conn, tmp_path).records == 0
