@@ -4,7 +4,7 @@ import dagster as dg
 import duckdb
 
 from event_assets.core.ingest import ingest_files
-from event_assets.core.landing import list_landed_files, split_ready
+from event_assets.core.landing import scan_landing, split_ready
 from event_assets.core.migrate import migrate_legacy_layout
 from event_assets.core.names import asset_key, qualified, raw_table
 from event_assets.core.table_metadata import table_metadata, table_name
@@ -29,7 +29,9 @@ def build_ingestion_asset(
         description=(
             f"Every record received in `{where}`, one row per line with its source file, "
             "content hash and line number. Append-only; each file content is loaded once "
-            "(`ingestion_ledger`). Lines that are not JSON are kept with `load_error`."
+            "(`ingestion_ledger`). Lines that are not JSON are kept with `load_error`. Files "
+            "that cannot be read (`unreadable`) and entries that are not read (`skipped`: "
+            "links, folders, pipes) are listed with the reason in each materialization."
         ),
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
@@ -40,7 +42,8 @@ def build_ingestion_asset(
                 description=f"landing folder {landing_dir} does not exist: create it or set "
                 "EVENT_ASSETS_DATA_DIR to the folder that holds landing/"
             )
-        ready, settling = split_ready(list_landed_files(landing_dir), settings.settle_seconds)
+        landing = scan_landing(landing_dir)
+        ready, settling = split_ready(landing.files, settings.settle_seconds)
         with warehouse.connect() as conn:
             try:
                 moved = migrate_legacy_layout(conn, domain, [table], legacy_tables)
@@ -56,8 +59,11 @@ def build_ingestion_asset(
             context.log.info(f"previous layout: {line}")
         for problem in report.unreadable:
             context.log.error(f"could not read landing file {problem}")
-        if settling:
-            context.log.info(f"{len(settling)} file(s) still being written; left for later")
+        for entry in landing.skipped:
+            context.log.warning(f"not read: {entry}")
+        waiting = len(settling) + len(report.changed_while_read)
+        if waiting:
+            context.log.info(f"{waiting} file(s) still being written; left for later")
         return dg.MaterializeResult(
             metadata={
                 "files_loaded": len(report.loaded),
@@ -66,11 +72,13 @@ def build_ingestion_asset(
                 "files_unchanged": report.unchanged,
                 "files_redelivered": len(report.redelivered),
                 "files_unreadable": len(report.unreadable),
-                "files_still_being_written": len(settling),
+                "files_skipped": len(landing.skipped),
+                "files_still_being_written": waiting,
                 "total_records": described["dagster/row_count"],
                 "loaded": dg.MetadataValue.json(report.loaded),
                 "redelivered": dg.MetadataValue.json(report.redelivered),
                 "unreadable": dg.MetadataValue.json(report.unreadable),
+                "skipped": dg.MetadataValue.json(landing.skipped),
                 **described,
             }
         )

@@ -3,21 +3,34 @@
 `main.ingestion_ledger` belongs to the platform, not a domain: one row per (raw table, file name,
 content hash) with the file's size, modification time and what loading it gave. Ingestion writes
 it in the same transaction as the file's rows (`ingest.py`); the landing sensor and the headless
-run read it to tell what is new (`unloaded_files`).
+run read it to tell what is new (`unloaded_files`). A file whose content cannot be read (a
+damaged gzip file) has a row too, with `error` saying why and no records: it is tried again when
+its content changes, not at every pass.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
 
-from event_assets.core.landing import LandedFile, file_sha256
+from event_assets.core.landing import LandedFile, file_sha256, fingerprint, is_gzip_name
 from event_assets.core.warehouse import table_exists
 
 LEDGER_TABLE = "ingestion_ledger"
 
 
+@dataclass(frozen=True)
+class EarlierLoad:
+    """The content last loaded under a file's name: its hash and size (decompressed)."""
+
+    content_hash: str
+    content_bytes: int
+
+
 def ensure_ledger(conn: duckdb.DuckDBPyConnection) -> None:
-    """Create the ledger if missing."""
+    """Create the ledger if missing, and add the columns a ledger of an earlier version lacks
+    (`content_bytes`: the content's size, decompressed; `error`: why the content could not be
+    read, NULL when it was loaded)."""
     conn.execute(
         f"""create table if not exists main.{LEDGER_TABLE} (
             raw_table VARCHAR NOT NULL,
@@ -28,9 +41,13 @@ def ensure_ledger(conn: duckdb.DuckDBPyConnection) -> None:
             records BIGINT NOT NULL,
             unparseable BIGINT NOT NULL,
             ingested_at TIMESTAMP NOT NULL,
+            content_bytes BIGINT,
+            error VARCHAR,
             PRIMARY KEY (raw_table, source_file, file_hash)
         )"""
     )
+    for column, kind in [("content_bytes", "BIGINT"), ("error", "VARCHAR")]:
+        conn.execute(f"alter table main.{LEDGER_TABLE} add column if not exists {column} {kind}")
 
 
 def remember(
@@ -41,11 +58,16 @@ def remember(
     records: int,
     unparseable: int,
     ingested_at: datetime | None = None,
+    content_bytes: int | None = None,
+    error: str | None = None,
 ) -> None:
-    """Record a file in the ledger; a re-delivery is recorded with 0 records under its own name."""
+    """Record a file in the ledger; a re-delivery is recorded with 0 records under its own name,
+    a file whose content cannot be read with 0 records and its `error`."""
     ingested_at = ingested_at or datetime.now(UTC).replace(tzinfo=None)
     conn.execute(
-        f"insert into main.{LEDGER_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
+        f"""insert into main.{LEDGER_TABLE} (raw_table, file_hash, source_file, size_bytes,
+                mtime_ns, records, unparseable, ingested_at, content_bytes, error)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             raw_table,
             content_hash,
@@ -55,7 +77,58 @@ def remember(
             records,
             unparseable,
             ingested_at,
+            content_bytes,
+            error,
         ],
+    )
+
+
+def names_of_content(conn: duckdb.DuckDBPyConnection, raw_table: str, content_hash: str):
+    """The names the ledger holds `content_hash` under, first recorded first."""
+    return [
+        name
+        for (name,) in conn.execute(
+            f"""select source_file from main.{LEDGER_TABLE}
+                where raw_table = ? and file_hash = ? order by ingested_at""",
+            [raw_table, content_hash],
+        ).fetchall()
+    ]
+
+
+def earlier_load(conn: duckdb.DuckDBPyConnection, raw_table: str, name: str) -> EarlierLoad | None:
+    """The content last loaded under `name` (or recorded as a re-delivery of loaded content),
+    if any. A ledger row written before `content_bytes` existed has the file's size, which is
+    the content's unless the file is compressed."""
+    row = conn.execute(
+        f"""select file_hash, coalesce(content_bytes, size_bytes) from main.{LEDGER_TABLE}
+            where raw_table = ? and source_file = ? and error is null
+                and (content_bytes is not null or not ?)
+            order by ingested_at desc, coalesce(content_bytes, size_bytes) desc limit 1""",
+        [raw_table, name, is_gzip_name(name)],
+    ).fetchone()
+    return EarlierLoad(*row) if row else None
+
+
+def recorded_errors(conn: duckdb.DuckDBPyConnection, raw_table: str) -> dict[tuple, str]:
+    """(name, size, modification time) -> why its content could not be read, for the files the
+    ledger records as unreadable."""
+    rows = conn.execute(
+        f"""select source_file, size_bytes, mtime_ns, error from main.{LEDGER_TABLE}
+            where raw_table = ? and error is not null""",
+        [raw_table],
+    ).fetchall()
+    return {(name, size, mtime): error for name, size, mtime, error in rows}
+
+
+def touch(
+    conn: duckdb.DuckDBPyConnection, raw_table: str, content_hash: str, landed: LandedFile
+) -> None:
+    """A file touched or copied over with the same content: remember its new modification
+    time, so it is not read again."""
+    conn.execute(
+        f"""update main.{LEDGER_TABLE} set size_bytes = ?, mtime_ns = ?
+            where raw_table = ? and file_hash = ? and source_file = ?""",
+        [landed.size, landed.mtime_ns, raw_table, content_hash, landed.name],
     )
 
 
@@ -95,9 +168,21 @@ def unloaded_files(
     unloaded = []
     for landed in unseen_files(conn, raw_table, files):
         try:
-            content_hash = file_sha256(landed.path)
+            content_hash, _ = fingerprint(landed.path)
         except OSError:
             content_hash = None
-        if (landed.name, content_hash) not in known:
-            unloaded.append((landed, content_hash))
+        if (landed.name, content_hash) in known:
+            continue
+        if is_gzip_name(landed.name) and (landed.name, legacy_hash(landed)) in known:
+            continue
+        unloaded.append((landed, content_hash))
     return unloaded
+
+
+def legacy_hash(landed: LandedFile) -> str | None:
+    """The hash an earlier version recorded a gzip file under: of its compressed bytes (now: of
+    its content). None when the file cannot be read."""
+    try:
+        return file_sha256(landed.path)
+    except OSError:
+        return None

@@ -7,7 +7,8 @@
   content whose run ended without loading it (failed, cancelled) is requested again at the next
   tick, up to `MAX_ATTEMPTS` times. While any run is queued or in progress it does not open the
   warehouse (that would lock a run's writer out); when the warehouse is locked by another
-  process, it looks again at the next tick.
+  process, it looks again at the next tick. Its skip reason names the entries it will not read
+  (links, and pipes or folders with a landing file's name: `skipped_entries`), with why.
 - A follow-up sensor turns each materialization of its trigger asset into the runs the domain's
   `FollowUp.decide` names (e.g. one run per range of stale days), leaving out those a run since
   the materialization already did (the headless run follows up itself).
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
-from event_assets.core.landing import LandedFile, list_landed_files, split_ready
+from event_assets.core.landing import LandedFile, list_landed_files, scan_landing, split_ready
 from event_assets.core.ledger import unloaded_files
 from event_assets.core.names import landing_sensor, qualified
 from event_assets.core.warehouse import ConfigError, Settings, Warehouse
@@ -61,6 +62,18 @@ def ready_files(
             ready_by_table[qualified(domain, table)] = ready
             settling += len(waiting)
     return ready_by_table, settling
+
+
+def skipped_entries(domain: str, folders: Mapping[str, str], settings: Settings) -> list[str]:
+    """The entries of the domain's landing folders that are not read, with why (links,
+    folders and pipes with a landing file's name), over every source."""
+    skipped = []
+    for folder in sorted(set(folders.values())):
+        landing_dir = settings.landing_dir(domain) / folder
+        if landing_dir.is_dir():
+            prefix = f"{folder}/" if folder else ""
+            skipped += [prefix + entry for entry in scan_landing(landing_dir).skipped]
+    return skipped
 
 
 def pending_files(
@@ -135,7 +148,8 @@ def build_landing_sensor(
             else:  # its run ended without loading it: once more
                 wanted.append((landed, content, request["attempt"] + 1))
         if not wanted:
-            return dg.SkipReason(_idle_reason(domain, settling, given_up))
+            skipped = skipped_entries(domain, folders, warehouse.settings)
+            return dg.SkipReason(_idle_reason(domain, settling, given_up, skipped))
         hashes = sorted({h or f"{f.name}:{f.size}:{f.mtime_ns}" for f, h, _ in wanted})
         attempt = max(n for _, _, n in wanted)
         digest = hashlib.sha256("\n".join(hashes).encode()).hexdigest()[:16]
@@ -169,7 +183,7 @@ def _run_ended(instance: dg.DagsterInstance, run_key: str | None) -> bool:
     return bool(runs) and runs[0].is_finished
 
 
-def _idle_reason(domain: str, settling: int, given_up: list[LandedFile]) -> str:
+def _idle_reason(domain: str, settling: int, given_up: list[LandedFile], skipped: list[str]) -> str:
     reason = f"no new files in landing/{domain}/"
     if settling:
         reason += f"; {settling} file(s) still being written"
@@ -179,6 +193,8 @@ def _idle_reason(domain: str, settling: int, given_up: list[LandedFile]) -> str:
             f"; {len(given_up)} file(s) failed to load {MAX_ATTEMPTS} times, see the failed "
             f"runs and launch the ingestion by hand once fixed: {names}"
         )
+    if skipped:
+        reason += f"; {len(skipped)} entries not read: " + "; ".join(skipped)[:1000]
     return reason
 
 

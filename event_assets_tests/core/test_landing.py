@@ -1,12 +1,21 @@
 """The landing folder: which files are ready, and the sensor that requests ingestion runs."""
 
 import dataclasses
+import gzip
 import os
+import threading
 import time
 
 import dagster as dg
 
-from event_assets.core.landing import is_complete_name, list_landed_files, split_ready
+from event_assets.core.ingest import ingest_files
+from event_assets.core.ingestion_asset import build_ingestion_asset
+from event_assets.core.landing import (
+    is_complete_name,
+    list_landed_files,
+    scan_landing,
+    split_ready,
+)
 from event_assets.core.warehouse import Warehouse
 from event_assets_tests.conftest import write_events
 
@@ -107,3 +116,101 @@ def test_a_new_sensor_asks_the_ledger_so_a_headless_run_is_not_repeated(settings
         write_events(landing / "day-2.jsonl", [{**EVENT, "logId": "y"}])
         requests, _, _ = _tick(defs, instance)
         assert [r.tags["event_assets/new_files"] for r in requests] == ["day-2.jsonl"]
+
+
+def _odd_entries(landing, outside):
+    """A landing folder with a file, links in and out of it, a pipe and a folder named as files."""
+    outside.mkdir()
+    (outside / "secret.jsonl").write_text('{"secret": 1}\n')
+    write_events(landing / "day.jsonl", [EVENT])
+    (landing / "out.jsonl").symlink_to(outside / "secret.jsonl")
+    (landing / "alias.jsonl").symlink_to(landing / "day.jsonl")
+    (landing / "gone.jsonl").symlink_to(outside / "nothing.jsonl")
+    (landing / "elsewhere").symlink_to(outside, target_is_directory=True)
+    os.mkfifo(landing / "pipe.jsonl")
+    write_events(landing / "folder.jsonl" / "inner.jsonl", [{**EVENT, "logId": "y"}])
+    (landing / "notes.txt").write_text("not a landing file: ignored by name")
+
+
+def test_links_pipes_and_folders_are_not_read_and_each_says_why(tmp_path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    _odd_entries(landing, tmp_path / "outside")
+    names = [landed.name for landed in list_landed_files(landing)]
+    assert names == ["day.jsonl", "folder.jsonl/inner.jsonl"]
+    reasons = dict(entry.split(": ", 1) for entry in scan_landing(landing).skipped)
+    assert sorted(reasons) == [
+        "alias.jsonl",
+        "elsewhere",
+        "folder.jsonl",
+        "gone.jsonl",
+        "out.jsonl",
+        "pipe.jsonl",
+    ]
+    assert reasons["out.jsonl"].startswith(
+        f"a symbolic link (to {tmp_path / 'outside' / 'secret.jsonl'}), not followed"
+    )
+    assert reasons["pipe.jsonl"] == "a named pipe, not a regular file"
+    assert reasons["folder.jsonl"].startswith("a folder, not a file")
+
+
+def _finishes(work, seconds=60):
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return not thread.is_alive()
+
+
+def test_a_file_replaced_by_a_named_pipe_never_blocks_the_read(tmp_path):
+    import duckdb
+
+    write_events(tmp_path / "a.jsonl", [EVENT])
+    write_events(tmp_path / "b.jsonl", [{**EVENT, "logId": "y"}])
+    files = list_landed_files(tmp_path)
+    (tmp_path / "a.jsonl").unlink()
+    os.mkfifo(tmp_path / "a.jsonl")  # after the listing: nobody will ever write to it
+    reports = []
+    with duckdb.connect() as conn:
+        assert _finishes(lambda: reports.append(ingest_files(conn, "raw_test", files)))
+    (report,) = reports
+    assert [item["file"] for item in report.loaded] == ["b.jsonl"]
+    assert report.unreadable == ["a.jsonl: not a regular file"]
+
+
+def test_the_ingestion_names_what_it_could_not_read_and_what_it_skipped(settings, tmp_path):
+    landing = settings.landing_dir("schools")
+    _odd_entries(landing, tmp_path / "outside")
+    whole = gzip.compress(b"{}\n" * 100)
+    (landing / "cut.jsonl.gz").write_bytes(whole[:-8])
+    asset = build_ingestion_asset("schools")
+    warehouse = Warehouse.from_settings(settings)
+    with dg.instance_for_test() as instance:
+        result = dg.materialize([asset], resources={"warehouse": warehouse}, instance=instance)
+    (materialization,) = result.asset_materializations_for_node(asset.node_def.name)
+    metadata = {name: value.value for name, value in materialization.metadata.items()}
+    assert metadata["files_loaded"] == 2  # day.jsonl, folder.jsonl/inner.jsonl
+    assert metadata["files_unreadable"] == 1
+    assert metadata["unreadable"][0].startswith("cut.jsonl.gz: cannot decompress")
+    assert metadata["files_skipped"] == 6
+    assert any(entry.startswith("out.jsonl: a symbolic link") for entry in metadata["skipped"])
+    secret = (tmp_path / "outside" / "secret.jsonl").name
+    assert all(item["file"] != secret for item in metadata["loaded"])
+
+
+def test_the_sensor_asks_for_odd_files_once_and_names_what_it_skips(settings, defs):
+    landing = settings.landing_dir("schools")
+    with open(os.fsencode(landing) + b"/bad-\xff.jsonl", "w") as handle:
+        handle.write('{"type": "SetName"}\n')
+    (landing / "cut.jsonl.gz").write_bytes(gzip.compress(b"{}\n" * 100)[:-8])
+    (landing / "link.jsonl").symlink_to(landing / "bad-\udcff.jsonl")
+    with dg.instance_for_test() as instance:
+        requests, _, cursor = _tick(defs, instance)
+        assert len(requests) == 1
+        assert requests[0].tags["event_assets/new_files"] == "bad-\\xff.jsonl, cut.jsonl.gz"
+        warehouse = defs.resources["warehouse"]
+        asset = build_ingestion_asset("schools")
+        dg.materialize([asset], resources={"warehouse": warehouse}, instance=instance)
+        # Loaded, or recorded as unreadable: nothing more to ask for.
+        requests, skip, _ = _tick(defs, instance, cursor)
+    assert requests == []
+    assert "1 entries not read: link.jsonl: a symbolic link" in skip

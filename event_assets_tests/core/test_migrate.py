@@ -23,8 +23,9 @@ def legacy() -> duckdb.DuckDBPyConnection:
             [(i, i, datetime(2026, 1, 1)) for i in (1, 2, 3)],
         )
         conn.execute(
-            f"insert into main.{LEDGER_TABLE} values "
-            f"('{RAW}', 'h', 'a.jsonl', 10, 1, 3, 0, '2026-01-01')"
+            f"""insert into main.{LEDGER_TABLE} (raw_table, file_hash, source_file, size_bytes,
+                    mtime_ns, records, unparseable, ingested_at)
+                values ('{RAW}', 'h', 'a.jsonl', 10, 1, 3, 0, '2026-01-01')"""
         )
         conn.execute("create table main.orders as select 1 as id")
         conn.execute("create view main.orders_view as select * from main.orders")

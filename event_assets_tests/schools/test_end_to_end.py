@@ -11,6 +11,9 @@ The stream (worked out by hand):
 - one malformed line; the second file repeats S3's end (an exact duplicate).
 """
 
+import gzip
+import json
+import os
 import shutil
 from datetime import date
 
@@ -177,6 +180,42 @@ def test_two_deliveries_then_a_redelivery(settings, defs, instance, tmp_path):
     fourth = run(defs, instance, tmp_path)
     assert fourth.idle.startswith("nothing new")
     assert fourth.runs == [] and fourth.checks == []
+
+
+def test_a_file_that_grew_in_place_and_its_gzip_count_no_reject_twice(
+    settings, defs, instance, tmp_path
+):
+    """The first run catches a file half-written (its writer paused past the settle time); by
+    the second it is whole, and a gzip of it has landed too. Every line is received once (the
+    half-written one twice: as it arrived, then whole), so every reject is counted once."""
+    malformed = FIRST_FILE[-1]
+    lines = [*FIRST_FILE[:2], malformed, *FIRST_FILE[2:-1]]  # 18 lines, one malformed
+    text = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n"
+    day = settings.landing_dir("schools") / "day-1.jsonl"
+    day.write_text(text[: text.index(S[4])])  # D3's sessions not written yet, the line cut
+    os.utime(day, (0, 1_000_000))
+    first = run(defs, instance, tmp_path)
+    assert first.ingestion["records_loaded"] == 17
+    assert query(
+        settings,
+        "select reason, count(*) from schools.schools_rejected_events group by 1 order by 1",
+    ) == [("malformed_json", 2)]  # the real one and the cut one
+
+    day.write_text(text)
+    os.utime(day, (0, 1_000_001))
+    day.with_name("day-1.jsonl.gz").write_bytes(gzip.compress(text.encode()))
+    second = run(defs, instance, tmp_path)
+    assert second.ingestion["records_loaded"] == 2  # line 17 (whole now) and 18
+    assert second.ingestion["files_redelivered"] == 1  # the gzip
+    assert all(check.passed for check in second.checks), [c for c in second.checks if not c.passed]
+    assert query(
+        settings,
+        "select reason, count(*) from schools.schools_rejected_events group by 1 order by 1",
+    ) == [("log_without_type", 2), ("malformed_json", 2)]
+    assert query(
+        settings,
+        "select status, count(*) from schools.int_schools__events_classified group by 1 order by 1",
+    ) == [("rejected", 4), ("valid", 15)]
 
 
 def test_materializing_a_day_twice_gives_the_same_table(settings, defs, instance, tmp_path):
