@@ -8,6 +8,7 @@ with 1 when a run or an error-severity check fails, and 2 on a configuration pro
 import argparse
 import sys
 
+from event_assets.core.preflight import check_locations
 from event_assets.core.warehouse import ConfigError, load_settings
 
 
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
+        check_locations(settings)  # before anything is created
         if args.command == "home":
             from event_assets.core.instance import ensure_dagster_home
 

@@ -19,7 +19,6 @@ UPGRADE_HINT = (
 def run_and_summarize(
     settings: Settings, only_domain: str | None = None, full_refresh: bool = False
 ) -> int:
-    home = ensure_dagster_home(settings)
     prepare_dbt_project()
     from event_assets.definitions import build_definitions
 
@@ -35,6 +34,7 @@ def run_and_summarize(
             f"landing folder {expected} does not exist: create it, or set "
             "EVENT_ASSETS_DATA_DIR to the folder that holds landing/<domain>/"
         )
+    home = ensure_dagster_home(settings)  # after the checks above: a mistake creates nothing
     print(f"warehouse: {settings.duckdb_path}")
     for domain in sorted(set(candidates) - set(domains)):
         print(f"[{domain}] skipped: no folder {settings.landing_dir(domain)}")
