@@ -3,6 +3,7 @@
 import dagster as dg
 
 from event_assets.core.dbt import prepare_dbt_project
+from event_assets.core.dead_runs import private_scratch, release_dead_runs, remove_dead_scratch
 from event_assets.core.instance import ensure_dagster_home
 from event_assets.core.runner import DomainOutcome, domains_of, run_domain
 from event_assets.core.snapshot import refresh_snapshot
@@ -39,11 +40,16 @@ def run_and_summarize(
     for domain in sorted(set(candidates) - set(domains)):
         print(f"[{domain}] skipped: no folder {settings.landing_dir(domain)}")
     instance = dg.DagsterInstance.from_config(str(home))
+    cleaned = release_dead_runs(instance) + remove_dead_scratch()
+    if cleaned:
+        print(f"cleaned up after a run that was killed: {'; '.join(cleaned)}")
     log_path = home / "headless_run.log"
     log_path.write_text("")
-    outcomes = [
-        run_domain(defs, name, instance, log_path, full_refresh=full_refresh) for name in domains
-    ]
+    with private_scratch():
+        outcomes = [
+            run_domain(defs, name, instance, log_path, full_refresh=full_refresh)
+            for name in domains
+        ]
     for outcome in outcomes:
         print_summary(outcome)
     _refresh_snapshot(defs, outcomes)
