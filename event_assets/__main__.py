@@ -2,12 +2,16 @@
 
 `run` processes whatever is in `$EVENT_ASSETS_DATA_DIR/landing/`: ingests new files, materializes
 the days they affect and everything downstream, runs every check and prints a summary. It exits
-with 1 when a run or an error-severity check fails, and 2 on a configuration problem.
+with 1 when a run or an error-severity check fails, 2 on a configuration problem (one line, before
+anything is created), and 130 or 143 when SIGINT (Ctrl-C) or SIGTERM stops it (one line). It
+first cleans up after a run that was killed (`core/dead_runs.py`) and says so in one line.
 """
 
 import argparse
 import sys
 
+from event_assets.core.preflight import check_locations
+from event_assets.core.signals import Interrupted, StopSignals
 from event_assets.core.warehouse import ConfigError, load_settings
 
 
@@ -23,19 +27,37 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands.add_parser("home", help="print the Dagster instance folder (created if missing)")
     args = parser.parse_args(argv)
+    signals = StopSignals()
     try:
-        settings = load_settings()
-        if args.command == "home":
-            from event_assets.core.instance import ensure_dagster_home
-
-            print(ensure_dagster_home(settings))
-            return 0
-        from event_assets.core.summary import run_and_summarize
-
-        return run_and_summarize(settings, args.domain, args.full_refresh)
+        with signals:
+            return _command(args)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BaseException as error:
+        # SIGINT or SIGTERM, maybe turned into another error by the library code it interrupted
+        # (e.g. while the definitions load): one line. Anything else is a bug: its traceback.
+        if isinstance(error, Interrupted):
+            stop = error
+        elif signals.received:
+            stop = Interrupted(signals.received)
+        else:
+            raise
+        print(stop.line, file=sys.stderr)
+        return stop.exit_code
+
+
+def _command(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    check_locations(settings)  # before anything is created
+    if args.command == "home":
+        from event_assets.core.instance import ensure_dagster_home
+
+        print(ensure_dagster_home(settings))
+        return 0
+    from event_assets.core.summary import run_and_summarize
+
+    return run_and_summarize(settings, args.domain, args.full_refresh)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ is `<data dir>/.dagster`, created with the project's instance settings on first 
 import os
 from pathlib import Path
 
-from event_assets.core.warehouse import Settings
+from event_assets.core.warehouse import ConfigError, Settings
 
 INSTANCE_YAML = """\
 # Written by event_assets (core/instance.py).
@@ -24,11 +24,19 @@ concurrency:
 """
 
 
+def dagster_home(settings: Settings) -> Path:
+    """`$DAGSTER_HOME` if set, else `<data dir>/.dagster` (which may not exist yet)."""
+    return Path(os.environ.get("DAGSTER_HOME") or settings.data_dir / ".dagster").resolve()
+
+
 def ensure_dagster_home(settings: Settings) -> Path:
-    """`$DAGSTER_HOME` if set, else `<data dir>/.dagster`; its `dagster.yaml` written if missing."""
-    home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir / ".dagster").resolve()
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(INSTANCE_YAML)
+    """The instance folder, created with its `dagster.yaml` if missing."""
+    home = dagster_home(settings)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        config = home / "dagster.yaml"
+        if not config.exists():
+            config.write_text(INSTANCE_YAML)
+    except OSError as error:
+        raise ConfigError(f"cannot create the Dagster instance in {home}: {error}") from None
     return home

@@ -10,6 +10,8 @@ the exit code.
 """
 
 import contextlib
+import sys
+import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +25,7 @@ from event_assets.core.ledger import unseen_files
 from event_assets.core.partitions import RANGE_END_TAG, RANGE_START_TAG
 from event_assets.core.pipeline import Domain, registered_domains
 from event_assets.core.sensors import ready_files
+from event_assets.core.signals import Interrupted, PoolWatch
 from event_assets.core.warehouse import Warehouse, table_exists
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -203,14 +206,23 @@ def _execute(
     run_config: dict | None = None,
 ) -> dg.ExecuteInProcessResult:
     job = defs.resolve_job_def(job_name)
-    # dbt's own log lines go to stdout: keep them in a file, not in the summary.
-    with outcome.log_path.open("a") as log, contextlib.redirect_stdout(log):
+    run_id = str(uuid.uuid4())  # known before the run starts, for the watch
+    # dbt's own log lines go to stdout: keep them in a file, not in the summary (the watch
+    # speaks to the stdout of before).
+    with (
+        PoolWatch(instance, run_id, out=sys.stdout) as watch,
+        outcome.log_path.open("a") as log,
+        contextlib.redirect_stdout(log),
+    ):
         result = job.execute_in_process(
             instance=instance,
+            run_id=run_id,
             tags=tags,
             raise_on_error=False,
             run_config={**QUIET_LOGS, **(run_config or {})},
         )
+    if watch.signal:  # arrived during a step, which Dagster interrupted: stop here
+        raise Interrupted(watch.signal)
     outcome.runs.append((f"{job_name} ({label})", result.success))
     for evaluation in result.get_asset_check_evaluations():
         outcome.checks.append(

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from event_assets.core.dbt import prepare_dbt_project
+from event_assets.core.dead_runs import private_scratch, release_dead_runs, remove_dead_scratch
 from event_assets.core.instance import ensure_dagster_home
 from event_assets.core.runner import DomainOutcome, domains_of, run_domain
 from event_assets.core.snapshot import refresh_snapshot
@@ -19,7 +20,6 @@ UPGRADE_HINT = (
 def run_and_summarize(
     settings: Settings, only_domain: str | None = None, full_refresh: bool = False
 ) -> int:
-    home = ensure_dagster_home(settings)
     prepare_dbt_project()
     from event_assets.definitions import build_definitions
 
@@ -35,15 +35,21 @@ def run_and_summarize(
             f"landing folder {expected} does not exist: create it, or set "
             "EVENT_ASSETS_DATA_DIR to the folder that holds landing/<domain>/"
         )
+    home = ensure_dagster_home(settings)  # after the checks above: a mistake creates nothing
     print(f"warehouse: {settings.duckdb_path}")
     for domain in sorted(set(candidates) - set(domains)):
         print(f"[{domain}] skipped: no folder {settings.landing_dir(domain)}")
     instance = dg.DagsterInstance.from_config(str(home))
+    cleaned = release_dead_runs(instance) + remove_dead_scratch()
+    if cleaned:
+        print(f"cleaned up after a run that was killed: {'; '.join(cleaned)}")
     log_path = home / "headless_run.log"
     log_path.write_text("")
-    outcomes = [
-        run_domain(defs, name, instance, log_path, full_refresh=full_refresh) for name in domains
-    ]
+    with private_scratch():
+        outcomes = [
+            run_domain(defs, name, instance, log_path, full_refresh=full_refresh)
+            for name in domains
+        ]
     for outcome in outcomes:
         print_summary(outcome)
     _refresh_snapshot(defs, outcomes)

@@ -82,7 +82,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         duckdb_path=duckdb_path,
         settle_seconds=_seconds(env, SETTLE_SECONDS_VAR, 5.0),
-        memory_limit=env.get(MEMORY_LIMIT_VAR) or DEFAULT_MEMORY_LIMIT,
+        memory_limit=_memory_limit(env),
         lock_timeout_seconds=_seconds(env, LOCK_TIMEOUT_VAR, DEFAULT_LOCK_TIMEOUT_SECONDS),
         snapshot_enabled=_switch(env, SNAPSHOT_VAR, default=True),
     )
@@ -97,6 +97,21 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     if seconds < 0:
         raise ConfigError(f"{name}={raw!r} must not be negative")
     return seconds
+
+
+def _memory_limit(env: Mapping[str, str]) -> str:
+    raw = (env.get(MEMORY_LIMIT_VAR) or DEFAULT_MEMORY_LIMIT).strip()
+    # DuckDB is the judge of its own format ("3GB", "512MiB", "80%"): an in-memory connection
+    # with the limit costs a few milliseconds, and dbt passes the same text to DuckDB later.
+    try:
+        duckdb.connect(":memory:", config={"memory_limit": raw}).close()
+    except duckdb.Error as error:
+        reason = str(error).splitlines()[0]
+        raise ConfigError(
+            f"{MEMORY_LIMIT_VAR}={raw!r} is not a memory limit DuckDB accepts "
+            f"(e.g. 3GB, 512MiB, 80%): {reason}"
+        ) from None
+    return raw
 
 
 def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
