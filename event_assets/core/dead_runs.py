@@ -45,7 +45,7 @@ def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
         record = instance.get_run_record_by_id(run_id)
         if record is None:  # a deleted run's slot
             instance.event_log_storage.free_concurrency_slots_for_run(run_id)
-            released.append(f"run {run_id[:8]} (deleted): its pool slot released")
+            released.append(f"run {run_id[:8]} (deleted): its claims on the warehouse pool freed")
             continue
         run = record.dagster_run
         what = f"run {run_id[:8]} ({run.job_name})"
