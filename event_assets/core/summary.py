@@ -89,6 +89,8 @@ def print_summary(outcome: DomainOutcome) -> None:
             print("nothing new to ingest")
         for problem in ingestion.get("unreadable") or []:
             print(f"warning: could not read {problem}")
+        for entry in ingestion.get("skipped") or []:  # links, pipes, folders: never read
+            print(f"note: not read: {entry}")
     if not outcome.idle:
         days = sum((last - first).days + 1 for first, last in outcome.stale_ranges)
         print(f"days re-materialized: {days} in {len(outcome.stale_ranges)} range(s)")
