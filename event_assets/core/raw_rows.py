@@ -158,22 +158,10 @@ def _only_blank_after(content: Path, offset: int) -> bool:
 
 # Parameters: $text_path, $source_file (its name in the landing folder), $file_hash, $damaged
 # (encoding), $ingested_at, $skip_lines (stored by an earlier load of the file), $last_raw_id
-# (raw_id = $last_raw_id + line number - $skip_lines). `{numbered}` yields (line, line_number)
-# for every line of $text_path. Blank: nothing but spaces and tabs, JSON's blank space (the
-# regular expression is faster than trim(line, chars) and as fast as trim(line)).
-_LINES_TEMPLATE = """
-with numbered as (
-    {numbered}
-),
-parsed as (
-    select
-        line_number,
-        line,
-        $damaged and contains(line, chr(65533)) as damaged,
-        try_cast(line as json) as record
-    from numbered
-    where line_number > $skip_lines and not regexp_full_match(line, '[ \\t]*')
-)
+# (raw_id = $last_raw_id + line number - $skip_lines).
+# The raw rows of `parsed` (line_number, line: the text, damaged, record: the JSON or NULL when
+# the text is no JSON): a damaged or unparseable text is kept as `raw_line` with its `load_error`.
+_RAW_ROWS = """
 select
     $last_raw_id + line_number - $skip_lines as raw_id,
     $source_file as source_file,
@@ -188,6 +176,26 @@ select
     $ingested_at as ingested_at
 from parsed
 """
+
+# `{numbered}` yields (line, line_number) for every line of $text_path. Blank: nothing but
+# spaces and tabs, JSON's blank space (the regular expression is faster than trim(line, chars)
+# and as fast as trim(line)).
+_LINES_TEMPLATE = (
+    """
+with numbered as (
+    {numbered}
+),
+parsed as (
+    select
+        line_number,
+        line,
+        $damaged and contains(line, chr(65533)) as damaged,
+        try_cast(line as json) as record
+    from numbered
+    where line_number > $skip_lines and not regexp_full_match(line, '[ \\t]*')
+)"""
+    + _RAW_ROWS
+)
 
 # Any text: the whole file as one string, split on line feeds (one thread, about 10x slower).
 _LINES_SELECT = _LINES_TEMPLATE.format(
@@ -207,31 +215,28 @@ _PLAIN_LINES_SELECT = _LINES_TEMPLATE.format(
 )
 _PLAIN_SEPARATOR = b"\x01"
 
-# One JSON array: a row per element. In a file whose encoding is damaged, an element holding a
-# replacement character is quarantined with its text, as a damaged line is.
-_ARRAY_SELECT = """
+# One JSON array: a row per element (always JSON). In a file whose encoding is damaged, an
+# element holding a replacement character is quarantined with its text, as a damaged line is.
+_ARRAY_SELECT = (
+    """
 with document as (
     select json_extract(ltrim(content, chr(65279))::json, '$[*]') as elements
     from read_text($text_path)
 ),
 numbered as (
-    select unnest(elements) as element, generate_subscripts(elements, 1) as line_number
+    select unnest(elements) as record, generate_subscripts(elements, 1) as line_number
     from document
 ),
-checked as (
-    select *, $damaged and contains(element::varchar, chr(65533)) as damaged from numbered
+parsed as (
+    select
+        line_number,
+        record::varchar as line,
+        $damaged and contains(record::varchar, chr(65533)) as damaged,
+        record
+    from numbered
+)"""
+    + _RAW_ROWS
 )
-select
-    $last_raw_id + line_number - $skip_lines as raw_id,
-    $source_file as source_file,
-    $file_hash as file_hash,
-    line_number,
-    case when not damaged then element end as record,
-    case when damaged then element::varchar end as raw_line,
-    case when damaged then 'invalid_encoding' end as load_error,
-    $ingested_at as ingested_at
-from checked
-"""
 
 # Nothing: a file whose content is all stored already (the same parameters, no row).
 _NOTHING_SELECT = _ARRAY_SELECT + "where false"
