@@ -130,10 +130,11 @@ def build_landing_sensor(
         except ConfigError as error:
             return dg.SkipReason(f"warehouse busy, will look again: {error}")
         # What was requested and is still not loaded (loaded contents the ledger remembers).
+        pending_contents = {content for _, content in pending}
         requested = {
             content: request
             for content, request in _requests_in(context.cursor).items()
-            if content in {h for _, h in pending}
+            if content in pending_contents
         }
         wanted: list[tuple[LandedFile, str | None, int]] = []  # (file, content, attempt)
         given_up: list[LandedFile] = []

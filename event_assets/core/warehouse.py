@@ -16,7 +16,7 @@ import os
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import dagster as dg
@@ -202,24 +202,14 @@ class Warehouse(dg.ConfigurableResource):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Warehouse":
-        return cls(
-            data_dir=str(settings.data_dir),
-            duckdb_path=str(settings.duckdb_path),
-            settle_seconds=settings.settle_seconds,
-            memory_limit=settings.memory_limit,
-            lock_timeout_seconds=settings.lock_timeout_seconds,
-            snapshot_enabled=settings.snapshot_enabled,
-        )
+        values = asdict(settings)
+        return cls(**{name: str(v) if isinstance(v, Path) else v for name, v in values.items()})
 
     @property
     def settings(self) -> Settings:
+        values = {field.name: getattr(self, field.name) for field in fields(Settings)}
         return Settings(
-            data_dir=Path(self.data_dir),
-            duckdb_path=Path(self.duckdb_path),
-            settle_seconds=self.settle_seconds,
-            memory_limit=self.memory_limit,
-            lock_timeout_seconds=self.lock_timeout_seconds,
-            snapshot_enabled=self.snapshot_enabled,
+            **{**values, "data_dir": Path(self.data_dir), "duckdb_path": Path(self.duckdb_path)}
         )
 
     @contextmanager
