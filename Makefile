@@ -49,4 +49,4 @@ bench: install
 	$(BIN)/python benchmarks/schools.py
 
 clean:
-	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/.dagster data/plots data/snapshot dbt_project/target
+	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/.dagster data/plots data/snapshot data/dbt dbt_project/target

@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 from schools import ensure_dataset, link_files, ours_env  # noqa: E402
 
-from event_assets.core.dbt import DBT_PROJECT_DIR, build_target_path  # noqa: E402
+from event_assets.core.dbt import DBT_PROJECT_DIR  # noqa: E402
 from event_assets.core.warehouse import (  # noqa: E402
     DBT_CONNECT_ATTEMPTS_VAR,
     DUCKDB_PATH_VAR,
@@ -66,11 +66,11 @@ def prime_dbt(data: Path) -> None:
     """Leave dbt's partial-parse state for this warehouse, as a previous run on it would: dbt
     parses the whole project again when the warehouse path changes (it is part of the profile),
     which would charge one side of the comparison for the other's warehouse."""
-    target = DBT_PROJECT_DIR / build_target_path("schools")
-    dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt), "parse", "--target-path", str(target), "--profiles-dir", "."]
     env = ours_env(data)
     settings = load_settings(env)
+    target = settings.dbt_target_dir("schools")
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [str(dbt), "parse", "--target-path", str(target), "--profiles-dir", "."]
     export_for_dbt(settings)  # the variables the runs give dbt, also those of the profile
     env.update({key: os.environ[key] for key in (DUCKDB_PATH_VAR, DBT_CONNECT_ATTEMPTS_VAR)})
     subprocess.run(command, env=env, cwd=DBT_PROJECT_DIR, check=True, capture_output=True)

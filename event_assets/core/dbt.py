@@ -7,11 +7,14 @@ asset checks through dagster-dbt (severity `error` -> blocking). dbt unit tests 
 suite, not on every materialization.
 """
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,13 @@ from dagster_dbt.compat import DBT_PYTHON_VERSION
 
 from event_assets.core.names import dbt_op
 from event_assets.core.quarantine import DBT_PROJECT_DIR
-from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, export_for_dbt
+from event_assets.core.warehouse import (
+    WAREHOUSE_POOL,
+    ConfigError,
+    Settings,
+    Warehouse,
+    export_for_dbt,
+)
 
 # dagster-dbt's manifest preparer runs `dbt` from PATH; make it the one installed next to this
 # interpreter, so nothing depends on an activated virtualenv.
@@ -50,8 +59,16 @@ def prepare_dbt_project() -> Path:
     Skipped when the manifest is newer than every file of the dbt project (a parse costs seconds
     on every headless run otherwise). Parsing connects to no database.
     """
-    if not _manifest_is_current():
-        dbt_project.preparer.prepare(dbt_project)
+    if _manifest_is_current():
+        return dbt_project.manifest_path
+    # Two processes starting at once (the UI and a headless run, two test workers) parse one
+    # after the other, the second only when the first's manifest is not current after all.
+    target = DBT_PROJECT_DIR / "target"
+    target.mkdir(exist_ok=True)
+    with open(target / ".parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _manifest_is_current():
+            dbt_project.preparer.prepare(dbt_project)
     return dbt_project.manifest_path
 
 
@@ -143,16 +160,38 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
-def build_target_path(domain: str) -> Path:
-    """Where a domain's `dbt build` writes its artifacts and log (relative to the project)."""
-    return Path("target") / f"{domain}_build"
+@contextlib.contextmanager
+def build_folder(settings: Settings, domain: str) -> Iterator[Path]:
+    """The domain's dbt target folder of this warehouse, held for one build: a second process
+    building the same domain (the UI's run while the CLI runs) waits for the first, up to the
+    lock timeout, instead of writing the same artifacts at the same time."""
+    target = settings.dbt_target_dir(domain)
+    target.mkdir(parents=True, exist_ok=True)
+    deadline, delay = time.monotonic() + settings.lock_timeout_seconds, 0.25
+    with open(target / ".lock", "w") as lock:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ConfigError(
+                        f"another process has been running dbt in {target} for "
+                        f"{settings.lock_timeout_seconds:g} s; try again when it is done"
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
+        try:
+            yield target
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def failed_dbt_nodes(domain: str) -> list[str]:
+def failed_dbt_nodes(settings: Settings, domain: str) -> list[str]:
     """The first two lines of the error of each model or test that dbt could not run in the
     domain's last `dbt build` (from its run_results.json; a failing test is an asset check, not
     an error)."""
-    run_results = DBT_PROJECT_DIR / build_target_path(domain) / "run_results.json"
+    run_results = settings.dbt_target_dir(domain) / "run_results.json"
     try:
         results = json.loads(run_results.read_text())["results"]
     except (OSError, ValueError, KeyError):
@@ -189,15 +228,15 @@ def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
     ):
         export_for_dbt(warehouse.settings)
         args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
-        # One target folder per domain, overwritten by each build (dagster-dbt's default is a new
-        # folder per invocation, which piles up without end); the warehouse pool runs one build
-        # at a time.
+        # One target folder per domain and warehouse, overwritten by each build (dagster-dbt's
+        # default is a new folder per invocation, which piles up without end).
         fingerprint = {FINGERPRINT_KEY: project_fingerprint()}
-        invocation = dbt.cli(args, context=context, target_path=build_target_path(domain))
-        for event in invocation.stream():
-            if isinstance(event, dg.Output | dg.AssetMaterialization):
-                event = event.with_metadata({**event.metadata, **fingerprint})
-            yield event
+        with build_folder(warehouse.settings, domain) as target:
+            invocation = dbt.cli(args, context=context, target_path=target)
+            for event in invocation.stream():
+                if isinstance(event, dg.Output | dg.AssetMaterialization):
+                    event = event.with_metadata({**event.metadata, **fingerprint})
+                yield event
 
     return _models
 

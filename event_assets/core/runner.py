@@ -245,5 +245,6 @@ def _execute(
         message = error.message.strip().splitlines()[0] if error else "unknown error"
         outcome.runs.append((f"  step {failure.step_key} failed: {message}", False))
         if failure.step_key == names.dbt_op(outcome.domain):
-            outcome.dbt_errors.extend(failed_dbt_nodes(outcome.domain))
+            settings = defs.resources["warehouse"].settings
+            outcome.dbt_errors.extend(failed_dbt_nodes(settings, outcome.domain))
     return result

@@ -60,6 +60,12 @@ class Settings:
     def plots_dir(self) -> Path:
         return self.duckdb_path.parent / "plots"
 
+    def dbt_target_dir(self, domain: str) -> Path:
+        """Where the domain's `dbt build` on this warehouse writes its artifacts: next to the
+        warehouse, so dbt's partial-parse state (which depends on the warehouse path) stays
+        valid run after run, and two checkouts or instances never write each other's."""
+        return self.duckdb_path.parent / "dbt" / domain
+
     @property
     def snapshot_path(self) -> Path:
         """The analysts' copy of the warehouse (`snapshot.py`)."""
