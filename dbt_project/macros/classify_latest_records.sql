@@ -1,13 +1,17 @@
 {#
-    The quarantine status of every raw row of a reference source whose newest delivered record
-    per key wins (users, catalogues): 'rejected' with a reason when the row is no record
-    (`load_error` from the ingestion, not a JSON object: malformed_json; no key: missing_field),
-    'valid' for the newest delivered record of its key, 'duplicate' for the older deliveries it
-    supersedes. `key_sql`: the key as the source's staging model normalizes it; ties are broken
-    the way staging breaks them (later load, file, line). One row per raw row, so the source
-    reconciles (received = valid + rejected + duplicates).
+    The quarantine status of every raw row of a reference source whose newest version per key
+    wins (users, catalogues):
+    - 'rejected' with a reason when the row is no record (`load_error` from the ingestion; not a
+      JSON object: malformed_json; its key absent, blank or not a string: missing_field);
+    - 'duplicate' when the same record text was delivered before (under any file): a copy
+      delivered again is not a new version, however late it comes;
+    - 'valid' for the first delivery of each version. `is_current` marks the newest version of
+      each key (the latest first delivery: load time, then file, then line), the one the
+      source's staging model keeps.
+    `key_field`: the JSON field that holds the key; `key_sql`: the key as staging normalizes it.
+    One row per raw row, so the source reconciles (received = valid + rejected + duplicates).
 #}
-{% macro classify_latest_records(source_relation, key_sql) %}
+{% macro classify_latest_records(source_relation, key_field, key_sql) %}
 
 with
 
@@ -28,20 +32,35 @@ raw_rows as (
 keyed_rows as (
     select
         *,
-        case when is_json_object then {{ key_sql }} end as record_key
+        case
+            when is_json_object and {{ json_field_is_string('record', key_field) }}
+                then {{ key_sql }}
+        end as record_key
     from raw_rows
 ),
 
-ranked_rows as (
+numbered_deliveries as (
     select
         *,
         case
-            when record_key is not null then row_number() over (
-                partition by record_key
+            when record_key is not null and load_error is null then row_number() over (
+                partition by record_key, raw_record
+                order by ingested_at, source_file, line_number, file_hash
+            )
+        end as delivery_number
+    from keyed_rows
+),
+
+ranked_versions as (
+    select
+        *,
+        case
+            when delivery_number = 1 then row_number() over (
+                partition by record_key, delivery_number
                 order by ingested_at desc, source_file desc, line_number desc, file_hash desc
             )
-        end as recency_rank
-    from keyed_rows
+        end as version_rank
+    from numbered_deliveries
 )
 
 select
@@ -51,7 +70,7 @@ select
     file_hash,
     case
         when load_error is not null or not is_json_object or record_key is null then 'rejected'
-        when recency_rank = 1 then 'valid'
+        when delivery_number = 1 then 'valid'
         else 'duplicate'
     end as status,
     case
@@ -61,7 +80,9 @@ select
     end as reason,
     record_key,
     raw_record,
-    ingested_at
-from ranked_rows
+    ingested_at,
+    record,
+    coalesce(version_rank = 1, false) as is_current
+from ranked_versions
 
 {% endmacro %}

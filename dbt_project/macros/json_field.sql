@@ -35,3 +35,21 @@
 {% macro spark__json_is_object(column) -%}
     (substring(trim({{ column }}), 1, 1) = '{' and json_object_keys({{ column }}) is not null)
 {%- endmacro %}
+
+
+{# True when the JSON object column has `field` as a string (not a number, NaN, object, null). #}
+{% macro json_field_is_string(column, field) -%}
+    {{ return(adapter.dispatch('json_field_is_string', 'event_assets')(column, field)) }}
+{%- endmacro %}
+
+{% macro default__json_field_is_string(column, field) -%}
+    (json_typeof(({{ column }})::json -> '{{ field }}') = 'string')
+{%- endmacro %}
+
+{% macro duckdb__json_field_is_string(column, field) -%}
+    (json_type({{ column }}, '$.{{ field }}') = 'VARCHAR')
+{%- endmacro %}
+
+{% macro spark__json_field_is_string(column, field) -%}
+    ({{ column }} rlike concat('"{{ field }}"\\s*:\\s*"'))
+{%- endmacro %}

@@ -74,7 +74,8 @@ def rejected_records_schema(domain: str) -> pa.DataFrameSchema:
             "raw_record": Column(pl.Utf8, nullable=True),
             "ingested_at": Column(pl.Datetime),
         },
-        unique=["file_hash", "line_number"],
+        # the same content can reach two sources of a domain: the file tells them apart
+        unique=["source_file", "file_hash", "line_number"],
         description=f"{table}: every rejected record once, with a reason {domain} declares.",
     )
 

@@ -6,9 +6,7 @@
 - measures are stored rounded (6 decimals), so two runs on the same files store the same doubles
   (a sum of doubles otherwise differs in the last bits with the order DuckDB adds them)."""
 
-import shutil
 from dataclasses import dataclass
-from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -24,18 +22,7 @@ from event_assets.core.warehouse import (
     load_settings,
 )
 from event_assets_tests.conftest import DOMAINS
-
-SAMPLE = Path(__file__).parents[2] / "data" / "landing"
-
-
-def copy_sample_start(domain: str, landing: Path, files_per_folder: int = 2) -> None:
-    """The first files of each folder of the domain's bundled sample (enough to build every
-    table, small enough to be quick)."""
-    for folder in sorted({path.parent for path in (SAMPLE / domain).rglob("*") if path.is_file()}):
-        target = landing / folder.relative_to(SAMPLE / domain)
-        target.mkdir(parents=True, exist_ok=True)
-        for path in sorted(p for p in folder.iterdir() if p.is_file())[:files_per_folder]:
-            shutil.copy2(path, target / path.name)
+from event_assets_tests.sample import copy_sample_start
 
 
 @dataclass

@@ -1,8 +1,26 @@
--- Every raw catalogue row with exactly one status: 'valid' (the latest delivered record of its
--- activity, the one stg_engagement__activities keeps), 'duplicate' (an older delivery of that
--- activity) or 'rejected' with a reason (no JSON object, no activity_id).
+-- Every raw catalogue row with exactly one status (macro classify_latest_records): 'valid' (the
+-- first delivery of each version of an activity; stg_engagement__activities keeps the newest),
+-- 'duplicate' (the same record delivered again) or 'rejected' with a reason (no JSON object, no
+-- activity_id string).
 
-{{ classify_latest_records(
-    source('engagement', 'raw_engagement_activities'),
-    "nullif(trim(" ~ json_field('record', 'activity_id') ~ "), '')"
-) }}
+with
+
+classified as (
+    {{ classify_latest_records(
+        source('engagement', 'raw_engagement_activities'),
+        'activity_id',
+        "nullif(trim(" ~ json_field('record', 'activity_id') ~ "), '')"
+    ) | indent(4) }}
+)
+
+select
+    raw_id,
+    source_file,
+    line_number,
+    file_hash,
+    status,
+    reason,
+    record_key,
+    raw_record,
+    ingested_at
+from classified

@@ -1,8 +1,26 @@
--- Every raw user row with exactly one status: 'valid' (the newest delivered record of its user,
--- the one stg_engagement__users keeps), 'duplicate' (an older delivery of that user, superseded)
--- or 'rejected' with a reason (no JSON object, no user_id), so nothing delivered is lost unseen.
+-- Every raw user row with exactly one status (macro classify_latest_records): 'valid' (the
+-- first delivery of each version of a user; stg_engagement__users keeps the newest), 'duplicate'
+-- (the same record delivered again) or 'rejected' with a reason (no JSON object, no user_id
+-- string), so nothing delivered is lost unseen.
 
-{{ classify_latest_records(
-    source('engagement', 'raw_engagement_users'),
-    "lower(nullif(trim(" ~ json_field('record', 'user_id') ~ "), ''))"
-) }}
+with
+
+classified as (
+    {{ classify_latest_records(
+        source('engagement', 'raw_engagement_users'),
+        'user_id',
+        "lower(nullif(trim(" ~ json_field('record', 'user_id') ~ "), ''))"
+    ) | indent(4) }}
+)
+
+select
+    raw_id,
+    source_file,
+    line_number,
+    file_hash,
+    status,
+    reason,
+    record_key,
+    raw_record,
+    ingested_at
+from classified

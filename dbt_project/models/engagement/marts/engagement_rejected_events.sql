@@ -1,5 +1,8 @@
--- Contract table: the quarantine. Every rejected raw event row with its reason and what it
--- carried, so nothing that arrived is silently lost (duplicates are counted, not listed here).
+-- Contract table: the quarantine. Every rejected raw row of the domain with its reason and what
+-- it carried, so nothing that arrived is silently lost (duplicates are counted, not listed here):
+-- events, and the user and catalogue rows that are no record (their event columns empty).
+-- `source_file` is the file's path under landing/engagement/ (`events/...`, `users/...`), so
+-- files of the same name in two folders stay apart.
 -- Columns by `quarantine_select`.
 
 with
@@ -10,7 +13,7 @@ classified_events as (
 
 rejected_events as (
     select
-        source_file,
+        {{ dbt.concat(["'events/'", 'source_file']) }} as source_file,
         line_number,
         file_hash,
         reason,
@@ -23,8 +26,36 @@ rejected_events as (
         activity_id
     from classified_events
     where status = 'rejected'
+),
+
+{%- for source in ['users', 'activities'] %}
+
+rejected_{{ source }} as (
+    select
+        {{ dbt.concat(["'" ~ source ~ "/'", 'source_file']) }} as source_file,
+        line_number,
+        file_hash,
+        reason,
+        raw_record,
+        ingested_at,
+        cast(null as {{ dbt.type_string() }}) as event_id,
+        cast(null as {{ dbt.type_string() }}) as event_name,
+        cast(null as {{ dbt.type_string() }}) as occurred_at,
+        cast(null as {{ dbt.type_string() }}) as user_id,
+        cast(null as {{ dbt.type_string() }}) as activity_id
+    from {{ ref('int_engagement__' ~ source ~ '_classified') }}
+    where status = 'rejected'
+),
+{%- endfor %}
+
+rejected_rows as (
+    select * from rejected_events
+    union all
+    select * from rejected_users
+    union all
+    select * from rejected_activities
 )
 
 {{ quarantine_select(
-    'rejected_events', ['event_id', 'event_name', 'occurred_at', 'user_id', 'activity_id']
+    'rejected_rows', ['event_id', 'event_name', 'occurred_at', 'user_id', 'activity_id']
 ) }}

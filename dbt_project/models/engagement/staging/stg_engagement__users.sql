@@ -1,21 +1,25 @@
--- One row per user: the newest delivered record of each user id (a later file may carry a newer
--- version of a user; ties are broken by file name, then line), with its milestones typed as UTC
--- timestamps. Milestones not reached are absent or null in the real files: both give NULL.
+-- One row per user: the newest version of each user id (macro classify_latest_records: the
+-- latest first delivery of a distinct record, by load time, then file name, then line; a record
+-- delivered again is no newer version), with its milestones typed as UTC timestamps. Milestones
+-- not reached are absent or null in the real files: both give NULL.
 
 with
 
-raw_rows as (
-    select * from {{ source('engagement', 'raw_engagement_users') }}
+classified as (
+    {{ classify_latest_records(
+        source('engagement', 'raw_engagement_users'),
+        'user_id',
+        "lower(nullif(trim(" ~ json_field('record', 'user_id') ~ "), ''))"
+    ) | indent(4) }}
 ),
 
-user_records as (
-    -- only JSON objects can be user records; unparseable lines are ignored here
+newest_records as (
     select
         source_file,
         file_hash,
         line_number,
         ingested_at,
-        lower(nullif(trim({{ json_field('record', 'user_id') }}), '')) as user_id,
+        record_key as user_id,
         lower({{ json_field('record', 'children_ids') }}) as children_ids,
         lower(nullif(trim({{ json_field('record', 'country_code') }}), '')) as country_code,
         nullif(trim({{ json_field('record', 'registration_at') }}), '') as registration_text,
@@ -25,26 +29,8 @@ user_records as (
             as subscription_start_text,
         nullif(trim({{ json_field('record', 'subscription_expire_at') }}), '')
             as subscription_expire_text
-    from raw_rows
-    where record is not null
-        and {{ json_is_object('record') }}
-),
-
-ranked_records as (
-    select
-        *,
-        row_number() over (
-            partition by user_id
-            order by ingested_at desc, source_file desc, line_number desc, file_hash desc
-        ) as recency_rank
-    from user_records
-    where user_id is not null
-),
-
-newest_records as (
-    select *
-    from ranked_records
-    where recency_rank = 1
+    from classified
+    where is_current
 )
 
 select
