@@ -31,7 +31,7 @@ from event_assets_tests.faults.builds import (
     under_landing,
 )
 from event_assets_tests.faults.hostile_files import Expected, land_stage_one, land_stage_two
-from event_assets_tests.sample import copy_sample_start, sample_start
+from event_assets_tests.sample import sample_start
 
 pytestmark = pytest.mark.faults
 
@@ -71,16 +71,11 @@ def _ingestion(outcome: DomainOutcome, key: str) -> list[str]:
 
 
 @pytest.fixture(scope="module", params=DOMAINS)
-def faulty(request, tmp_path_factory, dbt_manifest) -> FaultyBuild:
+def faulty(request, tmp_path_factory, clean_run) -> FaultyBuild:
     domain = request.param
     root = tmp_path_factory.mktemp(f"faults-{domain}")
-    with ExitStack() as stack:
-        clean = new_build(root / "clean", domain, stack)
-        copy_sample_start(domain, clean.landing)
-        assert_clean_outcome(clean, clean.run())
-        with clean.connect() as conn:
-            clean_served, clean_rejected = served_tables(conn, domain), rejected_rows(conn, domain)
-
+    clean = clean_run(domain)
+    clean_served, clean_rejected = clean.served, clean.rejected
     with ExitStack() as stack:
         build = new_build(root / "faulty", domain, stack)
         samples = sample_start(domain)
