@@ -175,8 +175,9 @@ def reconciliations(outcome: DomainOutcome) -> dict[str, bool]:
     return {c.check: c.passed for c in outcome.checks if c.check.endswith("_reconciles")}
 
 
-def reconcile_now(settings: Settings, domain: str) -> dict[str, bool]:
-    """check -> passed: the domain's reconciliation checks, run now on the warehouse."""
+def reconcile_now(settings: Settings, domain: str) -> dict[str, dict]:
+    """check -> {passed, received, valid, rejected, duplicates}: the domain's reconciliation
+    checks, run now on the warehouse."""
     from event_assets.definitions import build_definitions
 
     defs = build_definitions(settings)
@@ -184,13 +185,27 @@ def reconcile_now(settings: Settings, domain: str) -> dict[str, bool]:
     for check in defs.asset_checks:
         for key in check.check_keys:
             if key.asset_key.path[0] == domain and key.name.endswith("_reconciles"):
-                results[key.name] = check(warehouse=defs.resources["warehouse"]).passed
+                result = check(warehouse=defs.resources["warehouse"])
+                figures = {name: entry.value for name, entry in result.metadata.items()}
+                results[key.name] = {"passed": result.passed, **figures}
     return results
 
 
+def assert_reconciled_and_quarantined(settings: Settings, domain: str) -> None:
+    """Every raw table reconciles, and every record called rejected is in the domain's
+    rejected table (which lists nothing else)."""
+    checks = reconcile_now(settings, domain)
+    assert checks and all(check["passed"] for check in checks.values()), checks
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
+        listed = len(rejected_rows(conn, domain))
+    assert listed == sum(check["rejected"] for check in checks.values()), checks
+
+
 def assert_clean_outcome(build: Build, outcome: DomainOutcome) -> None:
-    """The run succeeded, no error-severity check failed, and every raw table reconciles."""
+    """The run succeeded, no error-severity check failed, every raw table reconciles and every
+    rejected record is in the quarantine."""
     assert outcome.ok, (outcome.failed_runs, outcome.failed_error_checks, outcome.dbt_errors)
     checks = reconciliations(outcome)
     assert set(checks) == {f"{table}_reconciles" for table in build.raw_tables().values()}
     assert all(checks.values()), checks
+    assert_reconciled_and_quarantined(build.settings, build.domain)

@@ -25,8 +25,8 @@ from event_assets.core.warehouse import load_settings
 from event_assets_tests.conftest import DOMAINS
 from event_assets_tests.faults.builds import (
     CLI,
+    assert_reconciled_and_quarantined,
     cli_env,
-    reconcile_now,
     rejected_rows,
     served_tables,
 )
@@ -112,8 +112,7 @@ def test_killed_runs_then_two_at_once_leave_the_clean_run_s_tables(domain, tmp_p
         assert each.returncode == 0, output
     assert not list(Path(env["TMPDIR"]).glob(f"{SCRATCH_PREFIX}*"))  # scratch folders gone
 
-    checks = reconcile_now(load_settings(env), domain)
-    assert checks and all(checks.values()), checks
+    assert_reconciled_and_quarantined(load_settings(env), domain)
     clean = clean_run(domain)
     with duckdb.connect(env["EVENT_ASSETS_DUCKDB_PATH"], read_only=True) as conn:
         assert served_tables(conn, domain) == clean.served
