@@ -39,7 +39,7 @@ ui-check: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 lint: install
 	$(BIN)/ruff check --fix .
