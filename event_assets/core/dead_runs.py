@@ -117,7 +117,11 @@ def _linux_process_state(pid: int) -> tuple[str, float] | None:
 def private_scratch() -> Iterator[Path]:
     """This process's temporary files go to `<temp dir>/event_assets_run_<pid>` (Python's
     `tempfile`: the ingestion's scratch copies), removed at the end; after a kill, the next run
-    finds the folder of a process that is gone and removes it (`remove_dead_scratch`)."""
+    finds the folder of a process that is gone and removes it (`remove_dead_scratch`). The
+    headless command holds it for its whole run, a UI run worker for each ingestion."""
+    if Path(tempfile.gettempdir()).name == f"{SCRATCH_PREFIX}{os.getpid()}":
+        yield Path(tempfile.gettempdir())  # inside this process's own already (the CLI's run)
+        return
     folder = Path(tempfile.gettempdir()) / f"{SCRATCH_PREFIX}{os.getpid()}"
     shutil.rmtree(folder, ignore_errors=True)  # a dead process's with the same pid
     folder.mkdir()

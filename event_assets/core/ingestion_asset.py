@@ -3,6 +3,7 @@
 import dagster as dg
 import duckdb
 
+from event_assets.core.dead_runs import private_scratch
 from event_assets.core.ingest import ingest_files
 from event_assets.core.landing import scan_landing, split_ready
 from event_assets.core.migrate import migrate_legacy_layout
@@ -53,7 +54,8 @@ def build_ingestion_asset(
                     f"{domain} ({error}); rebuild the warehouse from landing/: make clean && "
                     "make run"
                 ) from None
-            report = ingest_files(conn, qualified(domain, table), ready)
+            with private_scratch():  # a killed run worker's scratch is found and removed
+                report = ingest_files(conn, qualified(domain, table), ready)
             described = table_metadata(conn, domain, table)
         for line in moved:
             context.log.info(f"previous layout: {line}")

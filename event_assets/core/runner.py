@@ -21,10 +21,10 @@ import dagster as dg
 
 from event_assets.core import names
 from event_assets.core.dbt import FINGERPRINT_KEY, failed_dbt_nodes, project_fingerprint
-from event_assets.core.ledger import unseen_files
+from event_assets.core.ledger import recorded_errors, unseen_files
 from event_assets.core.partitions import RANGE_END_TAG, RANGE_START_TAG
 from event_assets.core.pipeline import Domain, registered_domains
-from event_assets.core.sensors import ready_files
+from event_assets.core.sensors import ready_files, skipped_entries
 from event_assets.core.signals import Interrupted, PoolWatch
 from event_assets.core.warehouse import Warehouse, table_exists
 
@@ -108,6 +108,26 @@ def why_idle(domain: Domain, instance: dg.DagsterInstance, warehouse: Warehouse)
     return "nothing new: no new file, no change to the dbt project, the last runs succeeded"
 
 
+def _landing_notes(domain: Domain, warehouse: Warehouse) -> dict[str, list[str]]:
+    """What a run with nothing new still names, as an ingestion would: the files the ledger
+    records as unreadable (still there, unchanged) and the entries that are not read."""
+    ready_by_table, _ = ready_files(
+        domain.name, domain.raw_tables, domain.sources, warehouse.settings
+    )
+    unreadable = []
+    with warehouse.connect(read_only=True) as conn:
+        for table, ready in ready_by_table.items():
+            errors = recorded_errors(conn, table)
+            unreadable += [
+                f"{f.name}: {errors[key]} (as recorded before)"
+                for f in ready
+                if (key := (f.name, f.size, f.mtime_ns)) in errors
+            ]
+    skipped = skipped_entries(domain.name, domain.sources, warehouse.settings)
+    notes = {"unreadable": unreadable, "skipped": skipped}
+    return {name: entries for name, entries in notes.items() if entries}
+
+
 def _job_names(domain: Domain) -> list[str]:
     jobs = [names.ingest_job(domain.name)]
     for follow_up in domain.all_follow_ups():
@@ -133,6 +153,7 @@ def run_domain(
     outcome.idle = "" if full_refresh else why_idle(domain, instance, warehouse)
     if outcome.idle:
         echo(f"[{domain.name}] {outcome.idle}; dbt and the checks not run")
+        outcome.ingestion = _landing_notes(domain, warehouse)
         event = instance.get_latest_materialization_event(
             names.asset_key(domain.name, names.stats_table(domain.name))
         )

@@ -76,7 +76,7 @@ def print_summary(outcome: DomainOutcome) -> None:
     if outcome.idle:
         print(f"{outcome.idle}: no run started (the tables and statistics are as last built)")
     ingestion = outcome.ingestion
-    if ingestion:
+    if "files_loaded" in ingestion:  # an ingestion ran (an idle run only names what it found)
         print(
             f"ingested {ingestion.get('files_loaded', 0)} new file(s), "
             f"{ingestion.get('records_loaded', 0)} record(s) "
@@ -87,10 +87,10 @@ def print_summary(outcome: DomainOutcome) -> None:
         )
         if ingestion.get("files_loaded", 0) == 0:
             print("nothing new to ingest")
-        for problem in ingestion.get("unreadable") or []:
-            print(f"warning: could not read {problem}")
-        for entry in ingestion.get("skipped") or []:  # links, pipes, folders: never read
-            print(f"note: not read: {entry}")
+    for problem in ingestion.get("unreadable") or []:
+        print(f"warning: could not read {problem}")
+    for entry in ingestion.get("skipped") or []:  # links, pipes, folders: never read
+        print(f"note: not read: {entry}")
     if not outcome.idle:
         days = sum((last - first).days + 1 for first, last in outcome.stale_ranges)
         print(f"days re-materialized: {days} in {len(outcome.stale_ranges)} range(s)")

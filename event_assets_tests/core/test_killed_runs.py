@@ -10,6 +10,7 @@ import queue
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -19,9 +20,12 @@ import dagster as dg
 import duckdb
 import pytest
 
+from event_assets.core import ingestion_asset
 from event_assets.core.dead_runs import SCRATCH_PREFIX, release_dead_runs
+from event_assets.core.ingest import ingest_files
 from event_assets.core.instance import INSTANCE_YAML
 from event_assets.core.warehouse import WAREHOUSE_POOL
+from event_assets_tests.conftest import write_events
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 240  # seconds for any one run: far above a run's time, far below a hang's
@@ -291,3 +295,23 @@ def test_ctrl_c_before_any_run_started_is_one_line(tmp_path, start):
     assert err.splitlines() == [
         "error: interrupted by SIGINT; what finished is kept, the next run does the rest"
     ]
+
+
+def test_a_ui_run_s_ingestion_keeps_its_scratch_where_the_next_run_cleans_up(
+    settings, defs, monkeypatch
+):
+    # A UI run worker ingests in its own process: its scratch goes to the folder named after
+    # that process, which the next headless run removes if the worker was killed.
+    seen = []
+
+    def spy(*args, **kwargs):
+        seen.append(Path(tempfile.gettempdir()))
+        return ingest_files(*args, **kwargs)
+
+    monkeypatch.setattr(ingestion_asset, "ingest_files", spy)
+    write_events(settings.landing_dir("schools") / "a.jsonl", [{"type": "x"}])
+    raw = defs.resolve_assets_def(dg.AssetKey(["schools", "raw_schools_events"]))
+    result = dg.materialize([raw])  # the resolved asset carries the warehouse resource
+    assert result.success
+    (folder,) = seen
+    assert folder.name == f"{SCRATCH_PREFIX}{os.getpid()}" and not folder.exists()

@@ -2,6 +2,9 @@
 run by a follow-up. Core builds its jobs and sensors, and the headless run follows the same
 decision its sensor takes."""
 
+import gzip
+import os
+
 import dagster as dg
 import duckdb
 import pytest
@@ -9,6 +12,7 @@ import pytest
 from event_assets.core.names import asset_key, qualified
 from event_assets.core.pipeline import Domain, FollowUp
 from event_assets.core.runner import run_domain
+from event_assets.core.summary import print_summary
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 from event_assets_tests.conftest import write_events
 
@@ -94,3 +98,26 @@ def test_the_headless_run_follows_the_sensors_decision_then_rests(settings, toy_
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
         assert conn.execute("select n from toy.counted").fetchall() == [(2,)]
         assert conn.execute("select x from toy.processed").fetchall() == [(1,)]
+
+
+def test_a_run_with_nothing_new_still_names_what_it_does_not_read(
+    settings, toy_defs, tmp_path, capsys
+):
+    landing = settings.landing_dir(DOMAIN)
+    write_events(landing / "a.jsonl", [{"k": 1}])
+    (landing / "cut.jsonl.gz").write_bytes(gzip.compress(b'{"k": 2}\n')[:-8])
+    os.utime(landing / "cut.jsonl.gz", (0, 1_000_000))
+    with dg.instance_for_test() as instance:
+        first = run_domain(toy_defs, DOMAIN, instance, tmp_path / "log", echo=lambda _: None)
+        assert [entry.split(":")[0] for entry in first.ingestion["unreadable"]] == ["cut.jsonl.gz"]
+        (landing / "link.jsonl").symlink_to(landing / "a.jsonl")  # not a file: nothing new
+        again = run_domain(toy_defs, DOMAIN, instance, tmp_path / "log", echo=lambda _: None)
+    assert again.idle and again.runs == []
+    (unreadable,) = again.ingestion["unreadable"]
+    assert unreadable.startswith("cut.jsonl.gz: ") and unreadable.endswith("(as recorded before)")
+    assert [entry.split(":")[0] for entry in again.ingestion["skipped"]] == ["link.jsonl"]
+    print_summary(again)
+    printed = capsys.readouterr().out
+    assert "warning: could not read cut.jsonl.gz" in printed
+    assert "note: not read: link.jsonl: " in printed
+    assert "ingested" not in printed  # nothing ran
