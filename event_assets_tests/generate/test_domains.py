@@ -40,7 +40,7 @@ def run(args):
 
 def test_the_domains_are_found_and_the_kit_is_none() -> None:
     found = generate.domains()
-    assert list(found) == ["engagement", "schools"]
+    assert list(found) == ["engagement", "schools", "telemetry"]
     for module in found.values():
         assert all(hasattr(module, name) for name in generate.INTERFACE)
         assert isinstance(module.HELP, str) and isinstance(module.DESCRIPTION, str)
@@ -66,7 +66,7 @@ def toy_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 
 
 def test_a_new_domain_is_just_a_new_module(toy_package: Path, capsys) -> None:
-    assert list(generate.domains()) == ["engagement", "schools", "toy"]
+    assert list(generate.domains()) == ["engagement", "schools", "telemetry", "toy"]
     assert main(["toy", "--events", "1,000", "--out", str(toy_package / "o")]) == 0
     assert capsys.readouterr().out == "toy: 1000 events, 2 days from 2030-01-01, seed 1\n"
 
