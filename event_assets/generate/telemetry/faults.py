@@ -84,7 +84,7 @@ def spoil(line: bytes, kind: str, variant: int) -> bytes:
     """The line with the defect of ``kind`` (the item's defects are in it already)."""
     if kind == "malformed_json":
         if variant % 3 == 0:  # cut short in transfer
-            return line[: len(line) // 2 + variant]
+            return line[: len(line) // 2 + variant % 50]
         if variant % 3 == 1:  # the closing brace lost
             return line[:-1]
         return line.replace(b'"ItemKey": ', b'"ItemKey" ', 1)

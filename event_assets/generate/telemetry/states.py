@@ -13,6 +13,7 @@ import numpy as np
 
 from event_assets.generate import kit
 from event_assets.generate.telemetry import item_data as d
+from event_assets.generate.telemetry.plan import MIN_PER_KIND
 from event_assets.generate.telemetry.rows import KEY
 from event_assets.generate.telemetry.world import DIMMER, LOCK, SWITCH, THERMOSTAT
 
@@ -45,6 +46,10 @@ def draw_asked(rng: np.random.Generator, kind: np.ndarray, celsius: np.ndarray) 
     for device_kind, options in COMMANDS_BY_DEVICE.items():
         rows = np.flatnonzero(kind == device_kind)
         command[rows] = np.array([c for c, _ in options])[kit.weighted(rng, options, rows.size)]
+    # Every sample has PIN assignments, some with a "None" slot or pin.
+    short = 2 * MIN_PER_KIND - int(np.count_nonzero(command == d.PIN))
+    if short > 0:
+        command[kit.some(rng, command == d.LOCKED_STATE, short)] = d.PIN
     value = (rng.random(n) < 0.5).astype(float)
     level = np.full(n, -1, dtype=np.int64)
 
@@ -59,7 +64,7 @@ def draw_asked(rng: np.random.Generator, kind: np.ndarray, celsius: np.ndarray) 
     on_level = rng.integers(5, 101, dimmer.size)
     level[dimmer] = np.where(absent, -1, np.where(value[dimmer] == 1, on_level, 0))
     pin = np.flatnonzero(command == d.PIN)
-    none = rng.random(pin.size) < d.PIN_NONE_SHARE
+    none = kit.flags(rng, np.ones(pin.size, dtype=bool), d.PIN_NONE_SHARE, MIN_PER_KIND)
     slot_none = none & (rng.random(pin.size) < 0.5)
     value[pin] = np.where(slot_none, -1, rng.integers(1, 31, pin.size))
     level[pin] = np.where(none & ~slot_none, -1, rng.integers(0, 10_000, pin.size))
