@@ -10,6 +10,7 @@ from event_assets.core.dbt import build_dbt_assets
 from event_assets.core.names import raw_table
 from event_assets.core.pipeline import Domain
 from event_assets.core.quarantine import rejected_table
+from event_assets.defs.telemetry.quality import QUALITY_CHECKS
 from event_assets.defs.telemetry.schemas import SCHEMAS
 from event_assets.defs.telemetry.stats import DOMAIN, telemetry_stats
 
@@ -33,6 +34,7 @@ domain = Domain(
             )
             for source in SOURCES
         ),
+        *QUALITY_CHECKS,
     ],
 )
 
