@@ -1,0 +1,1 @@
+"""The `telemetry` domain: smart-home commands, their hub outcome, the readings they caused."""
