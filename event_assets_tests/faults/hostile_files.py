@@ -48,7 +48,16 @@ def _settled(path: Path, age_seconds: float) -> Path:
 
 
 def _records(sample: Path, count: int = 3) -> list[str]:
-    return sample.read_text().splitlines()[:count]
+    """The sample's first `count` lines that are UTF-8 JSON objects (a sample may hold bad
+    lines of its own)."""
+    return [line.decode() for line in sample.read_bytes().splitlines() if _is_record(line)][:count]
+
+
+def _is_record(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line.decode()), dict)
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
+        return False
 
 
 def _latin1(line: str) -> bytes:

@@ -107,10 +107,10 @@ def fuzzed_lines(records: list[dict]) -> list[str]:
 def sample_records(files) -> list[dict]:
     records = []
     for path in files:
-        for line in path.read_text().splitlines():
+        for line in path.read_bytes().splitlines():
             try:
-                value = json.loads(line)
-            except ValueError:
+                value = json.loads(line.decode())
+            except ValueError:  # the sample's own bad lines (not UTF-8, not JSON)
                 continue
             if isinstance(value, dict) and value:
                 records.append(value)
