@@ -34,6 +34,7 @@ from event_assets.core.runner import run_domain
 from event_assets_tests.conftest import write_events
 
 DAY = "2024-03-01"
+MATCHING_CHECK = "successful_commands_show_a_matching_reading"
 
 
 def sync(key: str, device: str, at: str, data, *, day: str = DAY, as_text=False, **extra):
@@ -131,7 +132,9 @@ def run(defs, instance, tmp_path):
     outcome = run_domain(defs, "telemetry", instance, tmp_path / "run.log", echo=lambda _: None)
     assert not outcome.failed_runs, outcome.runs
     failed = [check for check in outcome.checks if not check.passed]
-    assert not failed, failed
+    # A stream of edge cases: few of its hub successes show a matching reading, so the check of
+    # that share warns (and only warns); every other check passes.
+    assert {(check.check, check.severity) for check in failed} <= {(MATCHING_CHECK, "WARN")}
     return outcome
 
 
