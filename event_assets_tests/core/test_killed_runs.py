@@ -2,7 +2,9 @@
 warehouse pool says for whom, stops on SIGTERM, and goes on when the holder's process dies.
 
 The end-to-end tests start `python -m event_assets run` as a real process and kill it; each
-waits with a timeout, so that a run that hangs fails the test instead of hanging it.
+waits with a timeout, so that a run that hangs fails the test instead of hanging it. A run
+killed during the ingestion or the dbt build, for every domain, is the fault suite's
+(`event_assets_tests/faults/test_killed_and_concurrent_runs.py`).
 """
 
 import os
@@ -17,7 +19,6 @@ import uuid
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
 
 from event_assets.core import ingestion_asset
@@ -149,49 +150,6 @@ def holding_run(home: Path, job_name: str) -> dg.DagsterRun | None:
             if run and run.job_name == job_name:
                 return run
     return None
-
-
-def tables(data_dir: Path) -> tuple:
-    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
-        received = conn.execute("select count(*) from schools.raw_schools_events").fetchall()
-        sessions = conn.execute("select * from schools.sessions order by all").fetchall()
-        # A mean's last digits depend on the order DuckDB's threads add in.
-        schools = conn.execute(
-            "select * replace (round(mean_session_length, 9) as mean_session_length) "
-            "from schools.schools order by all"
-        ).fetchall()
-    return received, sessions, schools
-
-
-def test_a_run_killed_mid_run_leaves_nothing_that_blocks_the_next(tmp_path, start):
-    killed_env = prepare(tmp_path / "killed", events=20_000)
-    clean_env = prepare(tmp_path / "clean", events=20_000)  # the same files (same seed)
-    clean = start(*CLI, env=clean_env)
-
-    killed = start(*CLI, env=killed_env)
-    run = wait_until(lambda: holding_run(tmp_path / "killed" / "home", "schools_ingest"),
-                     "the run to hold the warehouse pool")  # fmt: skip
-    killed.send_signal(signal.SIGKILL)
-    killed.communicate(timeout=TIMEOUT)
-    scratch = tmp_path / "killed" / "tmp" / f"{SCRATCH_PREFIX}{killed.pid}"
-    scratch_left_behind = scratch.is_dir()
-
-    rerun = subprocess.run([sys.executable, *CLI],
-                           cwd=REPO, env=killed_env, capture_output=True, text=True,
-                           timeout=TIMEOUT)  # fmt: skip
-    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    (cleanup,) = [line for line in rerun.stdout.splitlines() if line.startswith("cleaned up")]
-    assert f"run {run.run_id[:8]} (schools_ingest), whose process {killed.pid} is gone" in cleanup
-    assert "marked failed, its claims on the warehouse pool freed" in cleanup
-    assert scratch_left_behind and f"scratch folder {scratch} removed" in cleanup
-    assert not scratch.exists()
-    with dg.DagsterInstance.from_config(str(tmp_path / "killed" / "home")) as instance:
-        assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
-
-    clean_out, clean_err = clean.communicate(timeout=TIMEOUT)
-    assert clean.returncode == 0, clean_out + clean_err
-    assert "cleaned up" not in clean_out
-    assert tables(tmp_path / "killed" / "data") == tables(tmp_path / "clean" / "data")
 
 
 # A run of another process in the same instance (as the UI's run worker) holding the pool's slot.

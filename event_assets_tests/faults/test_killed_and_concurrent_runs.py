@@ -16,6 +16,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import psutil
 import pytest
@@ -89,13 +90,18 @@ def test_killed_runs_then_two_at_once_leave_the_clean_run_s_tables(domain, tmp_p
     assert run.poll() is None, run.communicate()[0]
     time.sleep(rng.uniform(0, 0.05))
     killed(run, whole_group=False)
+    first_pid, scratch = run.pid, Path(env["TMPDIR"]) / f"{SCRATCH_PREFIX}{run.pid}"
+    assert scratch.is_dir()  # left behind by the kill
 
     run = start(domain, env)
     wait_until(lambda: building(run) or run.poll() is not None, "the dbt build", poll=0.02)
     assert run.poll() is None, run.communicate()[0]
     time.sleep(rng.uniform(0.2, 2.0))
     output = killed(run, whole_group=True)
-    assert "cleaned up after a run that was killed" in output  # the first kill's claim
+    # the first kill's run, its claim on the pool and its scratch, cleaned up and named
+    (cleanup,) = [line for line in output.splitlines() if line.startswith("cleaned up")]
+    assert f"_ingest), whose process {first_pid} is gone, marked failed, its claims" in cleanup
+    assert f"scratch folder {scratch} removed" in cleanup and not scratch.exists()
 
     run = start(domain, env)
     moment = rng.uniform(2.0, 15.0)
@@ -111,6 +117,9 @@ def test_killed_runs_then_two_at_once_leave_the_clean_run_s_tables(domain, tmp_p
         output, _ = each.communicate(timeout=TIMEOUT)
         assert each.returncode == 0, output
     assert not list(Path(env["TMPDIR"]).glob(f"{SCRATCH_PREFIX}*"))  # scratch folders gone
+    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        stuck = instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]))
+        assert stuck == []  # every killed run marked failed
 
     assert_reconciled_and_quarantined(load_settings(env), domain)
     clean = clean_run(domain)
