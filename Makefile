@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export EVENT_ASSETS_DATA_DIR ?= $(CURDIR)/data
 UI_PORT ?= 3000
+# pytest workers: one more than the cores, as part of the suite's time is waiting (subprocesses,
+# locks), not computing. `--dist loadscope` keeps a module's tests (and its builds) on one worker.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 CHROMIUM ?= chromium
 
 .PHONY: install run dev ui-check test lint format bench clean
@@ -39,7 +42,7 @@ ui-check: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n auto --dist loadscope
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 lint: install
 	$(BIN)/ruff check --fix .
