@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from event_assets.core.quarantine import rejection_reasons
-from event_assets.generate import engagement, schools, telemetry
+from event_assets.generate import domains, engagement, schools
 
 
 def test_schools_fault_kinds_are_declared_reasons() -> None:
@@ -27,25 +27,14 @@ def test_engagement_fault_kinds_map_to_declared_reasons() -> None:
     assert [k for k, r in engagement.REASONS.items() if r is None] == ["child_not_in_user"]
 
 
-def test_telemetry_fault_kinds_are_declared_reasons() -> None:
-    assert list(telemetry.REASONS) == list(telemetry.BAD_KINDS)
-    assert set(telemetry.REASONS.values()) == set(rejection_reasons("telemetry"))
-
-
-@pytest.mark.parametrize(
-    "generate",
-    [
-        schools.generate_schools_sample,
-        engagement.generate_engagement_sample,
-        telemetry.generate_telemetry_sample,
-    ],
-)
-def test_generators_refuse_undeclared_kinds(generate, tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("domain", sorted(domains()))
+def test_generators_refuse_undeclared_kinds(domain, tmp_path: Path, monkeypatch) -> None:
     """The check runs before a generator writes anything, so drift stops it with a reason."""
     monkeypatch.setattr(
         "event_assets.generate.kit.runs.rejection_reasons",
         lambda domain: tuple(r for r in rejection_reasons(domain) if r != "malformed_json"),
     )
+    generate = getattr(domains()[domain], f"generate_{domain}_sample")
     with pytest.raises(ValueError, match="malformed_json"):
         generate(tmp_path / "out", 1_000)
     assert not (tmp_path / "out").exists()
