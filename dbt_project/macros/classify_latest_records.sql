@@ -86,3 +86,26 @@ select
 from ranked_versions
 
 {% endmacro %}
+
+
+{# The classification's own columns (what the int_*_classified models store): one row per raw
+   row with its status and reason, without the record and the staging flag. #}
+{% macro classified_reference_rows(source_relation, key_field, key_sql) %}
+with
+
+classified as (
+    {{ classify_latest_records(source_relation, key_field, key_sql) | indent(4) }}
+)
+
+select
+    raw_id,
+    source_file,
+    line_number,
+    file_hash,
+    status,
+    reason,
+    record_key,
+    raw_record,
+    ingested_at
+from classified
+{% endmacro %}

@@ -3,24 +3,8 @@
 -- 'duplicate' (the same record delivered again) or 'rejected' with a reason (no JSON object, no
 -- activity_id string).
 
-with
-
-classified as (
-    {{ classify_latest_records(
-        source('engagement', 'raw_engagement_activities'),
-        'activity_id',
-        "nullif(trim(" ~ json_field('record', 'activity_id') ~ "), '')"
-    ) | indent(4) }}
-)
-
-select
-    raw_id,
-    source_file,
-    line_number,
-    file_hash,
-    status,
-    reason,
-    record_key,
-    raw_record,
-    ingested_at
-from classified
+{{ classified_reference_rows(
+    source('engagement', 'raw_engagement_activities'),
+    'activity_id',
+    "nullif(trim(" ~ json_field('record', 'activity_id') ~ "), '')"
+) }}

@@ -3,24 +3,8 @@
 -- (the same record delivered again) or 'rejected' with a reason (no JSON object, no user_id
 -- string), so nothing delivered is lost unseen.
 
-with
-
-classified as (
-    {{ classify_latest_records(
-        source('engagement', 'raw_engagement_users'),
-        'user_id',
-        "lower(nullif(trim(" ~ json_field('record', 'user_id') ~ "), ''))"
-    ) | indent(4) }}
-)
-
-select
-    raw_id,
-    source_file,
-    line_number,
-    file_hash,
-    status,
-    reason,
-    record_key,
-    raw_record,
-    ingested_at
-from classified
+{{ classified_reference_rows(
+    source('engagement', 'raw_engagement_users'),
+    'user_id',
+    "lower(nullif(trim(" ~ json_field('record', 'user_id') ~ "), ''))"
+) }}
