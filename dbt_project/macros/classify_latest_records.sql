@@ -17,15 +17,8 @@ with
 
 raw_rows as (
     select
-        raw_id,
-        source_file,
-        file_hash,
-        line_number,
-        ingested_at,
-        load_error,
-        record,
-        coalesce(record is not null and {{ json_is_object('record') }}, false) as is_json_object,
-        coalesce(cast(record as {{ dbt.type_string() }}), raw_line) as raw_record
+        {{ raw_row_columns() }},
+        record
     from {{ source_relation }}
 ),
 

@@ -10,14 +10,7 @@ raw_rows as (
 
 extracted_fields as (
     select
-        raw_id,
-        source_file,
-        file_hash,
-        line_number,
-        ingested_at,
-        load_error,
-        coalesce(record is not null and {{ json_is_object('record') }}, false) as is_json_object,
-        coalesce(cast(record as {{ dbt.type_string() }}), raw_line) as raw_record,
+        {{ raw_row_columns() }},
         {{ json_field('record', 'event_id') }} as raw_event_id,
         {{ json_field('record', 'name') }} as raw_event_name,
         {{ json_field('record', 'occurred_at') }} as raw_occurred_at,

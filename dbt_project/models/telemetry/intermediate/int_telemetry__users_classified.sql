@@ -9,14 +9,7 @@ with
 
 raw_rows as (
     select
-        raw_id,
-        source_file,
-        file_hash,
-        line_number,
-        ingested_at,
-        load_error,
-        coalesce(record is not null and {{ json_is_object('record') }}, false) as is_json_object,
-        coalesce(cast(record as {{ dbt.type_string() }}), raw_line) as raw_record,
+        {{ raw_row_columns() }},
         nullif(trim({{ json_field('record', 'uid') }}), '') as raw_uid,
         nullif(trim({{ json_field('record', 'username') }}), '') as username,
         nullif(trim({{ json_field('record', 'dateRegistered') }}), '') as date_registered_text,

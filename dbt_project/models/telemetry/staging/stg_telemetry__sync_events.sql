@@ -17,14 +17,7 @@ raw_rows as (
 
 extracted_fields as (
     select
-        raw_id,
-        source_file,
-        file_hash,
-        line_number,
-        ingested_at,
-        load_error,
-        coalesce(record is not null and {{ json_is_object('record') }}, false) as is_json_object,
-        coalesce(cast(record as {{ dbt.type_string() }}), raw_line) as raw_record,
+        {{ raw_row_columns() }},
         nullif(trim({{ json_field('record', 'EventType') }}), '') as event_type,
         nullif(trim({{ json_field('record', 'DateCreated') }}), '') as date_created_text,
         nullif(trim({{ json_field('record', 'MapUniqueName') }}), '') as device_id,
