@@ -11,7 +11,7 @@ from event_assets.core.names import raw_table
 from event_assets.core.pipeline import Domain
 from event_assets.core.quarantine import rejected_table
 from event_assets.defs.telemetry.quality import QUALITY_CHECKS
-from event_assets.defs.telemetry.schemas import SCHEMAS
+from event_assets.defs.telemetry.schemas import ROWS_TO_VALIDATE, SCHEMAS
 from event_assets.defs.telemetry.stats import DOMAIN, telemetry_stats
 
 # source -> folder under landing/telemetry/ (raw table raw_telemetry_<source>)
@@ -26,7 +26,10 @@ domain = Domain(
     dbt_assets=build_dbt_assets(DOMAIN),
     assets=[telemetry_stats],
     asset_checks=[
-        *(build_pandera_check(DOMAIN, table, schema) for table, schema in SCHEMAS.items()),
+        *(
+            build_pandera_check(DOMAIN, table, schema, rows_sql=ROWS_TO_VALIDATE.get(table))
+            for table, schema in SCHEMAS.items()
+        ),
         build_pandera_check(DOMAIN, rejected_table(DOMAIN), rejected_records_schema(DOMAIN)),
         *(
             build_reconciliation_check(

@@ -4,6 +4,10 @@ import pandera.polars as pa
 import polars as pl
 from pandera.polars import Check, Column
 
+from event_assets.core.names import qualified
+
+DOMAIN = "telemetry"
+
 COMMANDS = [
     "SwitchState",
     "LockedState",
@@ -188,4 +192,39 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "fct_command_statuses": fct_command_statuses,
     "fct_command_readings": fct_command_readings,
     "met_daily_command_count_by_username": met_daily_command_count_by_username,
+}
+
+# The tables over the incremental models are validated on the rows the last build wrote (the
+# dbt tests judge uniqueness over the whole table): at 10 M events, reading every row into a
+# frame on each build would cost more than the build of a new day.
+_CLASSIFIED = qualified(DOMAIN, "int_telemetry__sync_events_classified")
+_COMMANDS = qualified(DOMAIN, "int_telemetry__command_readings")
+
+
+def _last_written(table: str, key: str, model: str, model_key: str, where: str) -> str:
+    """The rows of `table` whose `key` is a `model_key` the last build of `model` wrote."""
+    return f"""select * from {qualified(DOMAIN, table)} where {key} in (
+        select {model_key} from {model}
+        where {where} and classified_at = (select max(classified_at) from {model}))"""
+
+
+ROWS_TO_VALIDATE: dict[str, str] = {
+    "stg_commands": _last_written(
+        "stg_commands", "command_uuid", _CLASSIFIED, "item_id", "item_key = 'Command'"
+    ),
+    "stg_command_actives": _last_written(
+        "stg_command_actives", "command_uuid", _CLASSIFIED, "item_id", "item_key = 'CommandActive'"
+    ),
+    "stg_command_results": _last_written(
+        "stg_command_results", "command_uuid", _CLASSIFIED, "item_id", "item_key = 'CommandResult'"
+    ),
+    "stg_readings": _last_written(
+        "stg_readings", "reading_uuid", _CLASSIFIED, "item_id", "item_kind = 'reading'"
+    ),
+    "fct_command_statuses": _last_written(
+        "fct_command_statuses", "command_uuid", _COMMANDS, "command_uuid", "true"
+    ),
+    "fct_command_readings": _last_written(
+        "fct_command_readings", "command_uuid", _COMMANDS, "command_uuid", "true"
+    ),
 }

@@ -1,38 +1,86 @@
--- Every raw sync event exactly once with one status, judged over the whole stored stream on
--- every build (so an orphan whose command arrives in a later file becomes valid):
+-- Every raw sync event exactly once with one status:
 -- - 'rejected' with the first syntax reason (stg_telemetry__sync_events), or as an orphan: a
 --   CommandActive/CommandResult whose command no acceptable Command carries (every copy of it:
 --   nothing is a duplicate of a record that is not kept);
 -- - 'duplicate': a later copy of the same item (id and ItemKey), by DateCreated: the earliest
 --   DateCreated wins whichever file it arrives in (ties: load time, file, line);
 -- - 'valid' otherwise.
+--
+-- Incremental: a status depends only on the rows that share the item id (its copies, and for a
+-- command its Command, CommandActive and CommandResult), so a run re-classifies the new rows
+-- and every stored row whose item id a new row carries (an orphan whose command arrives in a
+-- later file becomes valid; an earlier copy arriving late becomes the kept one). Everything
+-- else keeps its status. A full refresh classifies every row with the same SQL.
+-- `classified_at` (the dbt run's start) tells later incremental models which rows a run
+-- (re)classified. `raw_record`, the record's text as it arrived, is kept for rejected rows only
+-- (the quarantine lists it): read from the raw table for new rows, kept from the stored row for
+-- the others (a row never becomes rejected again once valid, so no stored row lacks it).
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='raw_id',
+    on_schema_change='fail'
+) }}
 
 with
 
-parsed_events as (
+{% if is_incremental() %}
+new_item_ids as (
+    select distinct item_id
+    from {{ ref('stg_telemetry__sync_events') }}
+    where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
+        and item_id is not null
+),
+
+events_in_scope as (
+    select *
+    from {{ ref('stg_telemetry__sync_events') }}
+    where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
+        or item_id in (select item_id from new_item_ids)
+),
+stored_raw_records as (
+    select raw_id, raw_record
+    from {{ this }}
+    where raw_record is not null
+),
+{% else %}
+events_in_scope as (
     select * from {{ ref('stg_telemetry__sync_events') }}
+),
+{% endif %}
+
+raw_records as (
+    -- in an incremental run only the new raw rows, the last ones: a scan of their row groups
+    select
+        raw_id,
+        coalesce(cast(record as {{ dbt.type_string() }}), raw_line) as raw_record
+    from {{ source('telemetry', 'raw_telemetry_sync_events') }}
+    {% if is_incremental() %}
+    where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
+    {% endif %}
 ),
 
 known_commands as (
     select distinct item_id as command_uuid
-    from parsed_events
+    from events_in_scope
     where syntax_reason is null and item_key = 'Command'
 ),
 
 judged_events as (
     select
-        parsed_events.*,
+        events_in_scope.*,
         case
-            when parsed_events.syntax_reason is not null then parsed_events.syntax_reason
-            when parsed_events.item_key = 'CommandActive' and known_commands.command_uuid is null
+            when events_in_scope.syntax_reason is not null then events_in_scope.syntax_reason
+            when events_in_scope.item_key = 'CommandActive' and known_commands.command_uuid is null
                 then 'orphan_command_active'
-            when parsed_events.item_key = 'CommandResult' and known_commands.command_uuid is null
+            when events_in_scope.item_key = 'CommandResult' and known_commands.command_uuid is null
                 then 'orphan_command_result'
         end as reject_reason
-    from parsed_events
+    from events_in_scope
     left join known_commands
-        on parsed_events.item_kind = 'command'
-        and parsed_events.item_id = known_commands.command_uuid
+        on events_in_scope.item_kind = 'command'
+        and events_in_scope.item_id = known_commands.command_uuid
 ),
 
 numbered_copies as (
@@ -45,10 +93,28 @@ numbered_copies as (
             )
         end as copy_number
     from judged_events
+),
+
+rejected_records as (
+    select
+        numbered_copies.raw_id,
+        {% if is_incremental() %}
+        coalesce(stored_raw_records.raw_record, raw_records.raw_record) as raw_record
+        {% else %}
+        raw_records.raw_record
+        {% endif %}
+    from numbered_copies
+    {% if is_incremental() %}
+    left join stored_raw_records
+        on numbered_copies.raw_id = stored_raw_records.raw_id
+    {% endif %}
+    left join raw_records
+        on numbered_copies.raw_id = raw_records.raw_id
+    where numbered_copies.reject_reason is not null
 )
 
 select
-    raw_id,
+    numbered_copies.raw_id,
     source_file,
     file_hash,
     line_number,
@@ -60,7 +126,7 @@ select
     end as status,
     reject_reason as reason,
     copy_number,
-    raw_record,
+    rejected_records.raw_record,
     event_type,
     date_created_text,
     update_timestamp,
@@ -68,15 +134,30 @@ select
     item_key,
     item_kind,
     item_id,
-    item_data,
     event_timestamp,
-    map_sid,
-    map_revision,
-    item_revision,
-    endpoint_id,
-    sync_event_id,
-    account_sid,
-    service_sid,
-    identity,
-    _source_file
+    _source_file,
+    command,
+    command_client,
+    user_id,
+    command_origin,
+    command_origin_id,
+    thermostat_mode,
+    thermostat_heat_set_point,
+    thermostat_cool_set_point,
+    slot,
+    pin,
+    switch_state,
+    lock_state,
+    dimmer_state,
+    dimmer_level,
+    _raw_command_desired_state,
+    command_node_id,
+    is_hub_success,
+    command_failure_string,
+    state,
+    state_value,
+    state_unit,
+    {{ run_started_timestamp() }} as classified_at
 from numbered_copies
+left join rejected_records
+    on numbered_copies.raw_id = rejected_records.raw_id

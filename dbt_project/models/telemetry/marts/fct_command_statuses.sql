@@ -1,45 +1,45 @@
--- One row per command with what the hub did about it: its CommandActive (the hub's
--- `timestamp` is `active_timestamp`) and its CommandResult (success or failure; none: no
--- answer, `is_hub_success` false). `username` is NULL for a command without a user or whose
--- user has no record. Times between events are by DateCreated, in fractional seconds.
+-- Contract table: one row per command with what the hub did about it (its CommandActive and
+-- CommandResult; none: no answer, `is_hub_success` false; see int_telemetry__command_readings).
+-- `username` is the user's current name, NULL for a command without a user or whose user has
+-- no record. Times between events are by DateCreated, in fractional seconds.
+-- A view over the incremental int_telemetry__command_readings: a run writes only the commands
+-- it changed, and a rename shows in every command of the user without rewriting them.
 
-with
-
-commands as (
-    select * from {{ ref('stg_commands') }}
-),
-
-actives as (
-    select * from {{ ref('stg_command_actives') }}
-),
-
-results as (
-    select * from {{ ref('stg_command_results') }}
-),
-
-users as (
-    select * from {{ ref('dim_users') }}
-)
+{{ config(materialized='view') }}
 
 select
-    commands.*,
+    commands.command_uuid,
+    commands.device_id,
+    commands.command,
+    commands.command_client,
+    commands.user_id,
+    commands.command_origin,
+    commands.command_origin_id,
+    commands.thermostat_mode,
+    commands.thermostat_heat_set_point,
+    commands.thermostat_cool_set_point,
+    commands.slot,
+    commands.pin,
+    commands.switch_state,
+    commands.lock_state,
+    commands.dimmer_state,
+    commands.dimmer_level,
+    commands._raw_command_desired_state,
+    commands.update_timestamp,
+    commands.event_timestamp,
+    commands._source_file,
     users.username,
-    commands.event_timestamp as command_timestamp,
-    actives.event_timestamp as active_timestamp,
-    actives.command_node_id as command_active_node_id,
-    results.command_node_id as command_result_node_id,
-    results.command_uuid is not null as has_hub_response,
-    coalesce(results.is_hub_success, false) as is_hub_success,
-    results.command_failure_string as failure_string,
-    commands.update_timestamp as command_update_timestamp,
-    actives.update_timestamp as active_update_timestamp,
-    results.update_timestamp as result_update_timestamp,
-    {{ round_measure(seconds_between('commands.update_timestamp', 'results.update_timestamp')) }}
-        as seconds_to_result
-from commands
-left join actives
-    on commands.command_uuid = actives.command_uuid
-left join results
-    on commands.command_uuid = results.command_uuid
-left join users
+    commands.command_timestamp,
+    commands.active_timestamp,
+    commands.command_active_node_id,
+    commands.command_result_node_id,
+    commands.has_hub_response,
+    commands.is_hub_success,
+    commands.failure_string,
+    commands.command_update_timestamp,
+    commands.active_update_timestamp,
+    commands.result_update_timestamp,
+    commands.seconds_to_result
+from {{ ref('int_telemetry__command_readings') }} as commands
+left join {{ ref('dim_users') }} as users
     on commands.user_id = users.user_id

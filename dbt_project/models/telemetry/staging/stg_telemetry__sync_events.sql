@@ -1,7 +1,14 @@
 -- One row per raw row of raw_telemetry_sync_events: the Twilio Sync envelope extracted from the
--- JSON record, ItemData as JSON text (sent as an object or as a string holding one), the item's
--- id (`command_id`, else `uuid`) and the first syntax rule the row breaks (NULL when none).
--- Classification (duplicates, orphans) is int_telemetry__sync_events_classified's job.
+-- JSON record, ItemData (sent as an object or as a string holding one) parsed into the typed
+-- columns of its ItemKey, the item's id (`command_id`, else `uuid`) and the first syntax rule
+-- the row breaks (NULL when none). Classification (duplicates, orphans) is
+-- int_telemetry__sync_events_classified's job.
+-- Each row depends on its raw row only, so the model is incremental: a run parses the raw rows
+-- that arrived since the last one (raw_id is the arrival order), and no JSON is parsed twice.
+-- The record's text stays in the raw table: telemetry_rejected_events reads it there by raw_id
+-- for the rejected rows only.
+
+{{ config(materialized='incremental', incremental_strategy='append') }}
 
 {%- set command_keys = ['Command', 'CommandActive', 'CommandResult'] %}
 {%- set reading_keys = [
@@ -13,6 +20,9 @@ with
 
 raw_rows as (
     select * from {{ source('telemetry', 'raw_telemetry_sync_events') }}
+    {% if is_incremental() %}
+    where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
+    {% endif %}
 ),
 
 extracted_fields as (
@@ -78,6 +88,25 @@ checked_events as (
             when item_kind = 'reading' and item_id is null then 'missing_field'
         end as syntax_reason
     from typed_fields
+),
+
+desired_states as (
+    select
+        *,
+        -- each parsed only where its ItemKey has it (a CASE evaluates its branch on those rows)
+        case when item_key = 'Command' then {{ json_path_text('item_data', 'desired_state[0]') }}
+        end as command,
+        case when item_key = 'Command' then {{ json_path_text('item_data', 'desired_state[1]') }}
+        end as first_argument,
+        case when item_key = 'Command' then {{ json_path_text('item_data', 'desired_state[2]') }}
+        end as second_argument,
+        case when item_kind = 'reading' then lower(trim({{ json_field('item_data', 'state') }}))
+        end as top_state,
+        case when item_kind = 'reading' then trim({{ json_path_text('item_data', 'state.value') }})
+        end as state_value_text,
+        case when item_key = 'Dimmer' then trim({{ json_path_text('item_data', 'state.percent') }})
+        end as state_percent_text
+    from checked_events
 )
 
 select
@@ -87,7 +116,6 @@ select
     line_number,
     ingested_at,
     load_error,
-    raw_record,
     event_type,
     date_created_text,
     update_timestamp,
@@ -95,7 +123,6 @@ select
     item_key,
     item_kind,
     item_id,
-    item_data,
     {{ parse_utc_timestamp('item_timestamp_text') }} as event_timestamp,
     map_sid,
     map_revision,
@@ -108,5 +135,76 @@ select
     coalesce(
         record_source_file, {{ dbt.concat(["'raw_sync_events/'", 'source_file']) }}
     ) as _source_file,
-    syntax_reason
-from checked_events
+    syntax_reason,
+    -- a Command's desired_state taken apart: values kept as sent (`settocool`, `Multilevel On`);
+    -- slot and pin are text (`"0420"` keeps its zero), NULL for the string "None"; a setpoint
+    -- sent as a numeric string is a number
+    command,
+    case when item_key = 'Command' then nullif(trim({{ json_field('item_data', 'client') }}), '')
+    end as command_client,
+    -- a number or a string: the same text either way
+    case when item_key = 'Command' then nullif(trim({{ json_field('item_data', 'user') }}), '')
+    end as user_id,
+    case when item_key = 'Command' then {{ json_field('item_data', 'origin') }}
+    end as command_origin,
+    case when item_key = 'Command' then {{ json_field('item_data', 'origin_id') }}
+    end as command_origin_id,
+    case when command = 'ThermostatMode' then first_argument end as thermostat_mode,
+    case
+        when command = 'ThermostatHeatSetPoint'
+            then {{ try_cast('trim(first_argument)', type_double()) }}
+    end as thermostat_heat_set_point,
+    case
+        when command = 'ThermostatCoolSetPoint'
+            then {{ try_cast('trim(first_argument)', type_double()) }}
+    end as thermostat_cool_set_point,
+    case when command = 'PinAssignment' and first_argument <> 'None' then first_argument end
+        as slot,
+    case when command = 'PinAssignment' and second_argument <> 'None' then second_argument end
+        as pin,
+    case when command = 'SwitchState' then first_argument end as switch_state,
+    case when command = 'LockedState' then first_argument end as lock_state,
+    case when command = 'DimmerState' then first_argument end as dimmer_state,
+    case
+        when command = 'DimmerState'
+            then {{ try_cast('trim(second_argument)', type_double()) }}
+    end as dimmer_level,
+    case when item_key = 'Command' then {{ json_field('item_data', 'desired_state') }}
+    end as _raw_command_desired_state,
+    -- the hub's CommandActive and CommandResult: `result` `success` or `true` in any case (a
+    -- JSON boolean too) is a success; anything else, or none, a failure
+    case
+        when item_key in ('CommandActive', 'CommandResult')
+            then nullif(trim({{ json_field('item_data', 'node_id') }}), '')
+    end as command_node_id,
+    case
+        when item_key = 'CommandResult' then coalesce(
+            lower(trim({{ json_field('item_data', 'result') }})) in ('success', 'true'), false
+        )
+    end as is_hub_success,
+    case when item_key = 'CommandResult' then {{ json_field('item_data', 'failure_string') }}
+    end as command_failure_string,
+    -- a reading's state normalised to text a command's desired value can be compared with:
+    -- DoorLocked `locked`/`unlocked`; Switch, Dimmer lower-case `on`/`off` (a Dimmer's percent
+    -- in `state_value`); ThermostatMode and OperatingState lower case; setpoints, Temperature,
+    -- Humidity and BatteryLevel the number as sent (text) and as a double
+    case
+        when item_key = 'DoorLocked' then case top_state
+            when 'true' then 'locked'
+            when 'false' then 'unlocked'
+        end
+        when item_key in ('ThermostatMode', 'ThermostatOperatingState') then top_state
+        when item_key in ('Switch', 'Dimmer') then lower(state_value_text)
+        when item_kind = 'reading' then state_value_text
+    end as state,
+    case
+        when item_key = 'Dimmer' then {{ try_cast('state_percent_text', type_double()) }}
+        when item_key in (
+            'ThermostatCoolSetpoint', 'ThermostatHeatSetpoint', 'Temperature', 'Humidity',
+            'BatteryLevel'
+        ) then {{ try_cast('state_value_text', type_double()) }}
+    end as state_value,
+    case when item_kind = 'reading' then nullif(
+        trim({{ json_path_text('item_data', 'state.unit') }}), ''
+    ) end as state_unit
+from desired_states
