@@ -21,4 +21,4 @@ def test_unit_tests_pass(tmp_path, monkeypatch) -> None:
     assert built.returncode == 0, built.stdout[-3000:]
     result = run_dbt(tmp_path, "test", "--select", f"{SELECT},test_type:unit")
     assert result.returncode == 0, result.stdout[-6000:]
-    assert "PASS=7" in result.stdout, result.stdout[-3000:]
+    assert "PASS=9" in result.stdout, result.stdout[-3000:]
