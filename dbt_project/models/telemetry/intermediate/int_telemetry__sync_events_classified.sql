@@ -13,8 +13,7 @@
 -- else keeps its status. A full refresh classifies every row with the same SQL.
 -- `classified_at` (the dbt run's start) tells later incremental models which rows a run
 -- (re)classified. `raw_record`, the record's text as it arrived, is kept for rejected rows only
--- (the quarantine lists it): read from the raw table for new rows, kept from the stored row for
--- the others (a row never becomes rejected again once valid, so no stored row lacks it).
+-- (the quarantine lists it).
 
 {{ config(
     materialized='incremental',
@@ -39,32 +38,21 @@ events_in_scope as (
     where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
         or item_id in (select item_id from new_item_ids)
 ),
-stored_raw_records as (
-    select raw_id, raw_record
-    from {{ this }}
-    where raw_record is not null
-),
 {% else %}
 events_in_scope as (
     select * from {{ ref('stg_telemetry__sync_events') }}
 ),
 {% endif %}
 
-raw_records as (
-    -- in an incremental run only the new raw rows, the last ones: a scan of their row groups
-    select
-        raw_id,
-        coalesce(cast(record as {{ dbt.type_string() }}), raw_line) as raw_record
-    from {{ source('telemetry', 'raw_telemetry_sync_events') }}
-    {% if is_incremental() %}
-    where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
-    {% endif %}
-),
-
 known_commands as (
+    -- read from staging, not from events_in_scope: DuckDB materializes a CTE read twice, which
+    -- here would copy every staged column once more
     select distinct item_id as command_uuid
-    from events_in_scope
+    from {{ ref('stg_telemetry__sync_events') }}
     where syntax_reason is null and item_key = 'Command'
+        {% if is_incremental() %}
+        and item_id in (select item_id from new_item_ids)
+        {% endif %}
 ),
 
 judged_events as (
@@ -93,28 +81,10 @@ numbered_copies as (
             )
         end as copy_number
     from judged_events
-),
-
-rejected_records as (
-    select
-        numbered_copies.raw_id,
-        {% if is_incremental() %}
-        coalesce(stored_raw_records.raw_record, raw_records.raw_record) as raw_record
-        {% else %}
-        raw_records.raw_record
-        {% endif %}
-    from numbered_copies
-    {% if is_incremental() %}
-    left join stored_raw_records
-        on numbered_copies.raw_id = stored_raw_records.raw_id
-    {% endif %}
-    left join raw_records
-        on numbered_copies.raw_id = raw_records.raw_id
-    where numbered_copies.reject_reason is not null
 )
 
 select
-    numbered_copies.raw_id,
+    raw_id,
     source_file,
     file_hash,
     line_number,
@@ -126,7 +96,7 @@ select
     end as status,
     reject_reason as reason,
     copy_number,
-    rejected_records.raw_record,
+    case when reject_reason is not null then raw_record end as raw_record,
     event_type,
     date_created_text,
     update_timestamp,
@@ -159,5 +129,3 @@ select
     state_unit,
     {{ run_started_timestamp() }} as classified_at
 from numbered_copies
-left join rejected_records
-    on numbered_copies.raw_id = rejected_records.raw_id

@@ -5,8 +5,7 @@
 -- int_telemetry__sync_events_classified's job.
 -- Each row depends on its raw row only, so the model is incremental: a run parses the raw rows
 -- that arrived since the last one (raw_id is the arrival order), and no JSON is parsed twice.
--- The record's text stays in the raw table: telemetry_rejected_events reads it there by raw_id
--- for the rejected rows only.
+-- The record's text is kept only for the rows that can end in the quarantine (see raw_record).
 
 {{ config(materialized='incremental', incremental_strategy='append') }}
 
@@ -15,11 +14,26 @@
     'DoorLocked', 'Switch', 'Dimmer', 'ThermostatMode', 'ThermostatOperatingState',
     'ThermostatCoolSetpoint', 'ThermostatHeatSetpoint', 'Temperature', 'Humidity', 'BatteryLevel'
 ] %}
+{#- the envelope's fields, and ItemData's top-level ones, each parsed once (json_object_fields) -#}
+{%- set envelope_fields = {
+    'EventType': 'text', 'DateCreated': 'text', 'MapUniqueName': 'text', 'ItemKey': 'text',
+    'ItemData': 'json', 'MapSid': 'text', 'MapRevision': 'text', 'ItemRevision': 'text',
+    'EndpointId': 'text', 'EventId': 'text', 'AccountSid': 'text', 'ServiceSid': 'text',
+    'Identity': 'text', '_source_file': 'text',
+} %}
+{%- set item_fields = {
+    'uuid': 'text', 'command_id': 'text', 'timestamp': 'text', 'client': 'text', 'user': 'text',
+    'origin': 'text', 'origin_id': 'text', 'node_id': 'text', 'result': 'text',
+    'failure_string': 'text', 'state': 'json',
+} %}
 
 with
 
 raw_rows as (
-    select * from {{ source('telemetry', 'raw_telemetry_sync_events') }}
+    select
+        *,
+        {{ json_object_fields('record', envelope_fields) }} as envelope
+    from {{ source('telemetry', 'raw_telemetry_sync_events') }}
     {% if is_incremental() %}
     where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
     {% endif %}
@@ -28,22 +42,29 @@ raw_rows as (
 extracted_fields as (
     select
         {{ raw_row_columns() }},
-        nullif(trim({{ json_field('record', 'EventType') }}), '') as event_type,
-        nullif(trim({{ json_field('record', 'DateCreated') }}), '') as date_created_text,
-        nullif(trim({{ json_field('record', 'MapUniqueName') }}), '') as device_id,
-        nullif(trim({{ json_field('record', 'ItemKey') }}), '') as item_key,
-        {{ json_field('record', 'ItemData') }} as raw_item_data,
+        nullif(trim(envelope.EventType), '') as event_type,
+        nullif(trim(envelope.DateCreated), '') as date_created_text,
+        nullif(trim(envelope.MapUniqueName), '') as device_id,
+        nullif(trim(envelope.ItemKey), '') as item_key,
+        envelope.ItemData as raw_item_data,
         {{ json_object_text('record', 'ItemData') }} as item_data,
-        {{ json_field('record', 'MapSid') }} as map_sid,
-        {{ json_field('record', 'MapRevision') }} as map_revision,
-        {{ json_field('record', 'ItemRevision') }} as item_revision,
-        {{ json_field('record', 'EndpointId') }} as endpoint_id,
-        {{ json_field('record', 'EventId') }} as sync_event_id,
-        {{ json_field('record', 'AccountSid') }} as account_sid,
-        {{ json_field('record', 'ServiceSid') }} as service_sid,
-        {{ json_field('record', 'Identity') }} as identity,
-        {{ json_field('record', '_source_file') }} as record_source_file
+        envelope.MapSid as map_sid,
+        envelope.MapRevision as map_revision,
+        envelope.ItemRevision as item_revision,
+        envelope.EndpointId as endpoint_id,
+        envelope.EventId as sync_event_id,
+        envelope.AccountSid as account_sid,
+        envelope.ServiceSid as service_sid,
+        envelope.Identity as identity,
+        envelope._source_file as record_source_file
     from raw_rows
+),
+
+item_data_fields as (
+    select
+        *,
+        {{ json_object_fields('item_data', item_fields) }} as item
+    from extracted_fields
 ),
 
 typed_fields as (
@@ -57,13 +78,13 @@ typed_fields as (
         -- a command's id is `command_id` when present, else `uuid` (Command, Active, Result)
         case
             when item_key in ('{{ command_keys | join("', '") }}') then coalesce(
-                nullif(trim({{ json_field('item_data', 'command_id') }}), ''),
-                nullif(trim({{ json_field('item_data', 'uuid') }}), '')
+                nullif(trim(item.command_id), ''),
+                nullif(trim(item.uuid), '')
             )
-            else nullif(trim({{ json_field('item_data', 'uuid') }}), '')
+            else nullif(trim(item.uuid), '')
         end as item_id,
-        nullif(trim({{ json_field('item_data', 'timestamp') }}), '') as item_timestamp_text
-    from extracted_fields
+        nullif(trim(item.timestamp), '') as item_timestamp_text
+    from item_data_fields
 ),
 
 checked_events as (
@@ -100,11 +121,12 @@ desired_states as (
         end as first_argument,
         case when item_key = 'Command' then {{ json_path_text('item_data', 'desired_state[2]') }}
         end as second_argument,
-        case when item_kind = 'reading' then lower(trim({{ json_field('item_data', 'state') }}))
+        case when item_key in ('DoorLocked', 'ThermostatMode', 'ThermostatOperatingState')
+            then lower(trim({{ json_field('item_data', 'state') }}))
         end as top_state,
-        case when item_kind = 'reading' then trim({{ json_path_text('item_data', 'state.value') }})
+        case when item_kind = 'reading' then trim({{ json_path_text('item.state', 'value') }})
         end as state_value_text,
-        case when item_key = 'Dimmer' then trim({{ json_path_text('item_data', 'state.percent') }})
+        case when item_key = 'Dimmer' then trim({{ json_path_text('item.state', 'percent') }})
         end as state_percent_text
     from checked_events
 )
@@ -116,6 +138,13 @@ select
     line_number,
     ingested_at,
     load_error,
+    -- the record's text as it arrived, for the rows that can end in the quarantine: those that
+    -- break a syntax rule, and every CommandActive and CommandResult (an orphan until its
+    -- command arrives); the other rows' text stays in the raw table only
+    case
+        when syntax_reason is not null or item_key in ('CommandActive', 'CommandResult')
+            then raw_record
+    end as raw_record,
     event_type,
     date_created_text,
     update_timestamp,
@@ -140,14 +169,14 @@ select
     -- slot and pin are text (`"0420"` keeps its zero), NULL for the string "None"; a setpoint
     -- sent as a numeric string is a number
     command,
-    case when item_key = 'Command' then nullif(trim({{ json_field('item_data', 'client') }}), '')
+    case when item_key = 'Command' then nullif(trim(item.client), '')
     end as command_client,
     -- a number or a string: the same text either way
-    case when item_key = 'Command' then nullif(trim({{ json_field('item_data', 'user') }}), '')
+    case when item_key = 'Command' then nullif(trim(item.user), '')
     end as user_id,
-    case when item_key = 'Command' then {{ json_field('item_data', 'origin') }}
+    case when item_key = 'Command' then item.origin
     end as command_origin,
-    case when item_key = 'Command' then {{ json_field('item_data', 'origin_id') }}
+    case when item_key = 'Command' then item.origin_id
     end as command_origin_id,
     case when command = 'ThermostatMode' then first_argument end as thermostat_mode,
     case
@@ -175,14 +204,14 @@ select
     -- JSON boolean too) is a success; anything else, or none, a failure
     case
         when item_key in ('CommandActive', 'CommandResult')
-            then nullif(trim({{ json_field('item_data', 'node_id') }}), '')
+            then nullif(trim(item.node_id), '')
     end as command_node_id,
     case
         when item_key = 'CommandResult' then coalesce(
-            lower(trim({{ json_field('item_data', 'result') }})) in ('success', 'true'), false
+            lower(trim(item.result)) in ('success', 'true'), false
         )
     end as is_hub_success,
-    case when item_key = 'CommandResult' then {{ json_field('item_data', 'failure_string') }}
+    case when item_key = 'CommandResult' then item.failure_string
     end as command_failure_string,
     -- a reading's state normalised to text a command's desired value can be compared with:
     -- DoorLocked `locked`/`unlocked`; Switch, Dimmer lower-case `on`/`off` (a Dimmer's percent
@@ -205,6 +234,6 @@ select
         ) then {{ try_cast('state_value_text', type_double()) }}
     end as state_value,
     case when item_kind = 'reading' then nullif(
-        trim({{ json_path_text('item_data', 'state.unit') }}), ''
+        trim({{ json_path_text('item.state', 'unit') }}), ''
     ) end as state_unit
 from desired_states
