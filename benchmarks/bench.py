@@ -172,6 +172,11 @@ def parse_args(domain: Domain, argv: list[str], description: str) -> argparse.Na
     if domain.pandas_script is not None:
         parser.add_argument("--skip-pandas", action="store_true", help="no pandas reference run")
     parser.add_argument("--no-compare", action="store_true", help="do not compare the tables")
+    parser.add_argument(
+        "--no-increment",
+        action="store_true",
+        help="only the full runs and their comparison (no new day: a quicker smoke run)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folders")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help="generated data")
     parser.add_argument(
@@ -224,6 +229,8 @@ def run_benchmark(domain: Domain, args: argparse.Namespace, root: Path):
     runs["floor"] = run_floor(domain, landing, root / "floor.duckdb", logs, limits)
     diffs = [] if args.no_compare else compare(domain, root, runs)
 
+    if args.no_increment:
+        return _results(domain, args, data, load_before, limits, runs, diffs), runs, diffs
     if runs["ours_full"].ok:
         data.increment.link_into(landing)
         label = "ours, incremental (large)"
@@ -243,6 +250,19 @@ def run_benchmark(domain: Domain, args: argparse.Namespace, root: Path):
             label = "ours, incremental (small history)"
             runs["ours_incremental_small"] = run_ours(domain, label, small_dir, logs, limits)
 
+    return _results(domain, args, data, load_before, limits, runs, diffs), runs, diffs
+
+
+def _results(
+    domain: Domain,
+    args: argparse.Namespace,
+    data: Prepared,
+    load_before: float,
+    limits: Limits,
+    runs: dict[str, Measurement | None],
+    diffs: list[TableDiff],
+) -> dict:
+    """What the JSON file holds."""
     results = {
         "benchmark": domain.name,
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -262,7 +282,7 @@ def run_benchmark(domain: Domain, args: argparse.Namespace, root: Path):
             {"target": target, "measured": measured, "met": met}
             for target, measured, met in domain.targets(results)
         ]
-    return results, runs, diffs
+    return results
 
 
 def compare(domain: Domain, root: Path, runs: dict[str, Measurement | None]) -> list[TableDiff]:
@@ -337,7 +357,8 @@ def succeeded(runs: dict[str, Measurement | None], diffs: list[TableDiff]) -> bo
     The pandas reference may fail to finish at large sizes (memory, timeout) without failing
     the benchmark, but not fail with an error.
     """
-    ours_ok = all(run is not None and run.ok for key, run in runs.items() if key != "pandas")
+    ours_ok = all(run.ok for key, run in runs.items() if key != "pandas" and run is not None)
+    ours_ok = ours_ok and runs["ours_full"] is not None and runs["floor"] is not None
     pandas = runs["pandas"]
     return ours_ok and (pandas is None or pandas.status != "failed") and all(d.equal for d in diffs)
 
