@@ -24,6 +24,7 @@ import json
 import os
 import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -36,8 +37,6 @@ from compare import TableDiff, TableSpec, compare_runs, format_report
 from datasets import FileSet
 from measure import MIB, Measurement, log_tail, measure
 from report import machine, render
-
-import event_assets
 
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_CACHE = BENCH_DIR / ".cache"
@@ -111,6 +110,15 @@ def ours_env(data_dir: Path) -> dict[str, str]:
         EVENT_ASSETS_SNAPSHOT="0",
     )
     return env
+
+
+def ours_code(data_dir: Path) -> str:
+    """Where the `event_assets` that ours' runs import is (PYTHONPATH, else the installed one),
+    asked of a process started the way they are."""
+    command = [sys.executable, "-c", "import event_assets; print(event_assets.__path__[0])"]
+    cwd = data_dir.parent
+    done = subprocess.run(command, env=ours_env(data_dir), cwd=cwd, capture_output=True, text=True)
+    return done.stdout.strip() or done.stderr.strip()
 
 
 def _run(label: str, command: list[str], env: dict, cwd: Path, logs: Path, limits: Limits):
@@ -268,7 +276,7 @@ def _results(
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": reproduce_command(domain, args.argv),
         "machine": {**machine(), "load_average_1m_before": load_before},
-        "pipeline_code": str(Path(event_assets.__file__).parent),  # the package that ran
+        "pipeline_code": args.pipeline_code,  # the package ours' runs imported
         "dataset": data.history.to_json(),
         "history_small": data.history_small.to_json(),
         "increment": data.increment.to_json(),
@@ -369,9 +377,10 @@ def main(domain: Domain, description: str, argv: list[str] | None = None) -> int
     args.argv = argv
     if args.work_dir is not None:
         args.work_dir.mkdir(parents=True, exist_ok=True)
-    print(f"pipeline code: {Path(event_assets.__file__).parent}", flush=True)
     root = Path(tempfile.mkdtemp(prefix=f"{domain.name}-bench-", dir=args.work_dir))
     try:
+        args.pipeline_code = ours_code(root / "large")
+        print(f"ours runs the event_assets in {args.pipeline_code}", flush=True)
         results, runs, diffs = run_benchmark(domain, args, root)
         has_pandas = domain.pandas_script is not None
         report = render(domain.name, domain.tables, results, runs, diffs, has_pandas)
