@@ -10,6 +10,9 @@ UI_PORT ?= 3000
 # locks), not computing. `--dist loadscope` keeps a module's tests (and its builds) on one worker.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 CHROMIUM ?= chromium
+# `make bench`: the domains' benchmarks one after the other (`make bench BENCH_DOMAINS=telemetry`
+# for one); each writes benchmarks/results/<domain>-<events>.json.
+BENCH_DOMAINS ?= schools telemetry
 
 .PHONY: install run dev ui-check test lint format bench clean
 
@@ -48,8 +51,11 @@ lint: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# A domain whose benchmark fails (a run failed, tables differ) fails the target after the rest ran.
 bench: install
-	$(BIN)/python benchmarks/schools.py
+	@status=0; for domain in $(BENCH_DOMAINS); do \
+		echo "$(BIN)/python benchmarks/$$domain.py"; $(BIN)/python benchmarks/$$domain.py || status=1; \
+	done; exit $$status
 
 clean:
 	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/.dagster data/plots data/snapshot data/dbt dbt_project/target

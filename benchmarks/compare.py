@@ -1,14 +1,16 @@
-"""Do ours, the pandas reference and the DuckDB floor give the same `schools` contract tables?
+"""Do ours and the references (the DuckDB floor, for `schools` pandas too) give the same tables?
 
-    python benchmarks/compare.py DATA_DIR
+    python benchmarks/compare.py [--domain schools|telemetry] DATA_DIR
 
-compares the four tables in DATA_DIR's warehouse (`warehouse.duckdb`, as `python -m event_assets
-run` left it) with what the pandas reference and the DuckDB floor compute from
-DATA_DIR/landing/schools/ (in this process), and exits 1 when they differ. `benchmarks/schools.py`
-uses the same functions on the tables its measured runs wrote.
+compares the domain's contract tables in DATA_DIR's warehouse (`warehouse.duckdb`, as `python -m
+event_assets run` left it) with what the references compute from DATA_DIR/landing/<domain>/ (in
+this process), and exits 1 when they differ. `benchmarks/bench.py` uses the same functions on the
+tables its measured runs wrote; which tables a domain has, and their keys and column kinds, is
+the domain's `TABLES` (`schools.py`, `telemetry.py`).
 
 Tables are matched on their keys (sorting does not matter) and compared column by column in
-DuckDB: times as TIMESTAMP, floats with an absolute tolerance of 1e-6, NULL equal to NULL.
+DuckDB: times as TIMESTAMP, floats with an absolute tolerance of 1e-6, lists of structs as their
+JSON text, NULL equal to NULL.
 """
 
 from __future__ import annotations
@@ -21,10 +23,16 @@ from pathlib import Path
 import duckdb
 
 BENCH_DIR = Path(__file__).resolve().parent
-FLOOR_SQL = BENCH_DIR / "duckdb_floor.sql"
 TOLERANCE = 1e-6
 EXAMPLES = 5
-_CASTS = {"text": "VARCHAR", "ts": "TIMESTAMP", "float": "DOUBLE", "int": "BIGINT", "date": "DATE"}
+_CASTS = {
+    "text": "VARCHAR",
+    "ts": "TIMESTAMP",
+    "float": "DOUBLE",
+    "int": "BIGINT",
+    "date": "DATE",
+    "bool": "BOOLEAN",
+}
 
 
 @dataclass(frozen=True)
@@ -33,52 +41,6 @@ class TableSpec:
 
     keys: tuple[str, ...]
     columns: dict[str, str]
-
-
-TABLES: dict[str, TableSpec] = {
-    "sessions": TableSpec(
-        keys=("session_id",),
-        columns={
-            "session_id": "text",
-            "device_id": "text",
-            "started_at": "ts",
-            "ended_at": "ts",
-            "duration_minutes": "float",
-            "school_id": "text",
-            "school_name": "text",
-        },
-    ),
-    "devices": TableSpec(
-        keys=("device_id",),
-        columns={
-            "device_id": "text",
-            "school_id": "text",
-            "first_session_started_at": "ts",
-            "session_count": "int",
-        },
-    ),
-    "schools": TableSpec(
-        keys=("school_id",),
-        columns={
-            "school_id": "text",
-            "name": "text",
-            "device_count": "int",
-            "median_session_length": "float",
-            "mean_session_length": "float",
-            "session_count": "int",
-            "completed_session_count": "int",
-        },
-    ),
-    "usage_history": TableSpec(
-        keys=("device_id", "date"),
-        columns={
-            "device_id": "text",
-            "date": "date",
-            "usage_minutes": "float",
-            "avg_usage_minutes_7d": "float",
-        },
-    ),
-}
 
 
 @dataclass
@@ -121,9 +83,16 @@ class TableDiff:
 def canonical_sql(relation: str, spec: TableSpec) -> str:
     """The compared columns of `relation`, cast to one type per kind."""
     columns = ", ".join(
-        f"CAST({name} AS {_CASTS[kind]}) AS {name}" for name, kind in spec.columns.items()
+        f"{_canonical(name, kind)} AS {name}" for name, kind in spec.columns.items()
     )
     return f"SELECT {columns} FROM {relation}"
+
+
+def _canonical(name: str, kind: str) -> str:
+    # a list of structs (kind "json") compares as its JSON text: equal lists in equal order
+    if kind == "json":
+        return f"CAST(to_json({name}) AS VARCHAR)"
+    return f"CAST({name} AS {_CASTS[kind]})"
 
 
 def _differs(name: str, kind: str) -> str:
@@ -137,11 +106,11 @@ def _differs(name: str, kind: str) -> str:
 def diff_table(
     con: duckdb.DuckDBPyConnection,
     table: str,
+    spec: TableSpec,
     left: tuple[str, str],
     right: tuple[str, str],
 ) -> TableDiff:
     """Compare `table` of two implementations given as (name, relation)."""
-    spec = TABLES[table]
     diff = TableDiff(table, left[0], right[0])
     keys = ", ".join(spec.keys)
     for name, relation in (left, right):
@@ -222,6 +191,7 @@ def open_sources(
     ours_db: Path | None = None,
     floor_db: Path | None = None,
     pandas_tables: dict | None = None,
+    ours_schema: str = "schools",
 ) -> tuple[duckdb.DuckDBPyConnection, dict[str, str]]:
     """A connection that sees every given implementation; returns it and their table prefixes.
 
@@ -230,7 +200,7 @@ def open_sources(
     con = duckdb.connect()
     prefixes = {}
     # ours keeps the domain's tables in its schema; the floor script in DuckDB's default one
-    for name, path, schema in (("ours", ours_db, "schools"), ("floor", floor_db, "main")):
+    for name, path, schema in (("ours", ours_db, ours_schema), ("floor", floor_db, "main")):
         if path is not None:
             con.execute(f"ATTACH '{_quoted(path)}' AS {name} (READ_ONLY)")
             prefixes[name] = f"{name}.{schema}."
@@ -241,78 +211,93 @@ def open_sources(
     return con, prefixes
 
 
-def _quoted(path: Path) -> str:
+def _quoted(path: Path | str) -> str:
     return str(path).replace("'", "''")
 
 
 def compare_sources(
-    con: duckdb.DuckDBPyConnection, prefixes: dict[str, str], base: str = "ours"
+    con: duckdb.DuckDBPyConnection,
+    prefixes: dict[str, str],
+    tables: dict[str, TableSpec],
+    base: str = "ours",
 ) -> list[TableDiff]:
     """Every other implementation against `base`, table by table."""
     diffs = []
     for other, prefix in prefixes.items():
         if other == base:
             continue
-        for table in TABLES:
+        for table, spec in tables.items():
             left = (base, prefixes[base] + table)
-            diffs.append(diff_table(con, table, left, (other, prefix + table)))
+            diffs.append(diff_table(con, table, spec, left, (other, prefix + table)))
     return diffs
 
 
-def load_pandas_tables(directory: Path) -> dict:
-    """The pickles `pandas_reference.py` wrote."""
+def load_pandas_tables(directory: Path, tables: dict[str, TableSpec]) -> dict:
+    """The pickles a pandas reference wrote, one per table."""
     import pandas as pd
 
-    return {table: pd.read_pickle(directory / f"{table}.pkl") for table in TABLES}
+    return {table: pd.read_pickle(directory / f"{table}.pkl") for table in tables}
 
 
-def run_floor(landing_glob: str, db_path: Path) -> None:
-    """Run `duckdb_floor.sql` over the files matching `landing_glob` into `db_path`."""
+def run_floor(sql_path: Path, variables: dict[str, str], db_path: Path) -> None:
+    """Run a floor script into `db_path`, its DuckDB variables (where the files are) set first."""
     with duckdb.connect(str(db_path)) as con:
-        con.execute(f"SET VARIABLE landing_glob = '{_quoted(Path(landing_glob))}'")
-        con.execute(FLOOR_SQL.read_text())
+        for name, value in variables.items():
+            con.execute(f"SET VARIABLE {name} = '{_quoted(value)}'")
+        con.execute(Path(sql_path).read_text())
 
 
 def compare_runs(
-    ours_db: Path | None, floor_db: Path | None, pandas_dir: Path | None
+    tables: dict[str, TableSpec],
+    ours_db: Path | None,
+    floor_db: Path | None,
+    pandas_dir: Path | None = None,
+    ours_schema: str = "schools",
 ) -> list[TableDiff]:
     """Compare what the measured runs wrote (missing ones are left out)."""
-    pandas_tables = load_pandas_tables(pandas_dir) if pandas_dir is not None else None
-    con, prefixes = open_sources(ours_db, floor_db, pandas_tables)
+    pandas_tables = load_pandas_tables(pandas_dir, tables) if pandas_dir is not None else None
+    con, prefixes = open_sources(ours_db, floor_db, pandas_tables, ours_schema)
     base = "ours" if "ours" in prefixes else "floor"
     with con:
-        return compare_sources(con, prefixes, base)
+        return compare_sources(con, prefixes, tables, base)
 
 
 def format_report(diffs: list[TableDiff]) -> str:
     """One line per comparison, then the examples of those that differ."""
+    width = max((len(diff.table) for diff in diffs), default=0)
     lines = []
     for diff in diffs:
-        lines.append(f"{diff.table:<14} {diff.left} vs {diff.right}: {diff.summary()}")
+        lines.append(f"{diff.table:<{width}} {diff.left} vs {diff.right}: {diff.summary()}")
         lines += [f"    {example}" for example in diff.examples]
     return "\n".join(lines)
 
 
-def compare_data_dir(data_dir: Path) -> list[TableDiff]:
-    """Ours (the warehouse in `data_dir`) against both references computed here and now."""
+def compare_data_dir(data_dir: Path, domain_name: str = "schools") -> list[TableDiff]:
+    """Ours (the warehouse in `data_dir`) against the domain's references computed here and now."""
     sys.path.insert(0, str(BENCH_DIR))
-    import pandas_reference
+    import importlib
 
-    landing = data_dir / "landing" / "schools"
-    pandas_tables = pandas_reference.build_tables(landing)
+    domain = importlib.import_module(domain_name).DOMAIN
+    landing = data_dir / "landing" / domain.name
+    pandas_tables = domain.pandas_tables(landing) if domain.pandas_tables is not None else None
     with tempfile.TemporaryDirectory(prefix="compare_") as scratch:
         floor_db = Path(scratch) / "floor.duckdb"
-        run_floor(str(landing / "*.jsonl"), floor_db)
-        con, prefixes = open_sources(data_dir / "warehouse.duckdb", floor_db, pandas_tables)
+        run_floor(domain.floor_sql, domain.floor_variables(landing), floor_db)
+        con, prefixes = open_sources(
+            data_dir / "warehouse.duckdb", floor_db, pandas_tables, domain.name
+        )
         with con:
-            return compare_sources(con, prefixes)
+            return compare_sources(con, prefixes, domain.tables)
 
 
 def main(argv: list[str]) -> int:
+    domain = "schools"
+    if argv[:1] == ["--domain"] and len(argv) >= 2:
+        domain, argv = argv[1], argv[2:]
     if len(argv) != 1:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
-    diffs = compare_data_dir(Path(argv[0]))
+    diffs = compare_data_dir(Path(argv[0]), domain)
     print(format_report(diffs))
     return 0 if all(diff.equal for diff in diffs) else 1
 

@@ -124,18 +124,20 @@ def references(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, dic
     monkeypatch.syspath_prepend(str(BENCH_DIR))
     import compare
     import pandas_reference
+    from schools import DOMAIN
 
     landing = tmp_path / "landing" / "schools"
     write_events(landing / "schools-2026-01-05.jsonl", FIRST_FILE)
     write_events(landing / "schools-2026-01-07.jsonl", SECOND_FILE)
     pandas_tables = pandas_reference.build_tables(landing)
-    compare.run_floor(str(landing / "*.jsonl"), tmp_path / "floor.duckdb")
-    con, prefixes = compare.open_sources(None, tmp_path / "floor.duckdb", pandas_tables)
+    floor_db = tmp_path / "floor.duckdb"
+    compare.run_floor(DOMAIN.floor_sql, DOMAIN.floor_variables(landing), floor_db)
+    con, prefixes = compare.open_sources(None, floor_db, pandas_tables)
     with con:
-        diffs = compare.compare_sources(con, prefixes, base="floor")
+        diffs = compare.compare_sources(con, prefixes, DOMAIN.tables, base="floor")
         assert all(diff.equal for diff in diffs), compare.format_report(diffs)
         tables = {}
-        for table, spec in compare.TABLES.items():
+        for table, spec in DOMAIN.tables.items():
             relation = compare.canonical_sql(f"floor.main.{table}", spec)
             cursor = con.execute(f"{relation} ORDER BY {', '.join(spec.keys)}")
             names = [column[0] for column in cursor.description]
