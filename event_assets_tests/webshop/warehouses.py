@@ -94,5 +94,5 @@ def build_in_one_run(root: Path) -> ShopWarehouse:
     for day, files in DAYS:
         write_day(shop.landing, day, files)
     with dg.DagsterInstance.ephemeral() as instance:
-        shop.run(instance)
+        shop.run(instance, full_refresh=True)
     return shop

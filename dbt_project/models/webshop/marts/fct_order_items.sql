@@ -7,6 +7,8 @@
 -- valid version, and stored lines of products with a new version in force at or before the
 -- order's placement (a new or late product version, or one that changes what collapses).
 
+-- depends_on: {{ ref('int_webshop__product_classified') }} (read by incremental runs only)
+
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',

@@ -8,6 +8,8 @@
 -- (fct_order_items), and stored orders of customers with a new version in force at or before
 -- their placement.
 
+-- depends_on: {{ ref('int_webshop__customer_classified') }} (read by incremental runs only)
+
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',

@@ -8,6 +8,8 @@
 -- event can join two sessions), and of customers with cart events of a product at or after a
 -- new version of it.
 
+-- depends_on: {{ ref('int_webshop__product_classified') }} (read by incremental runs only)
+
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
