@@ -250,3 +250,11 @@ def test_sessions_and_the_last_session_cart(day_by_day, one_run):
         """select m.customer_id, m.email, m.cart_value, s.started_at::varchar
            from webshop.mart_last_session_cart m join webshop.fct_sessions s using (session_id)"""
     ) == [(1, "ann@b.example", 4.0, "2024-12-30 20:31:00")]
+
+
+def test_dbt_unit_tests_pass(one_run, tmp_path):
+    """The YAML unit tests of dbt_project/models/webshop/ (answers worked out by hand), here
+    rather than in a module of their own: they need a built warehouse, and this one is built."""
+    result = one_run.dbt_unit_tests(tmp_path)
+    assert result.returncode == 0, result.stdout[-6000:]
+    assert "PASS=5" in result.stdout, result.stdout[-3000:]

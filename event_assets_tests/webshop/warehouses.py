@@ -2,6 +2,8 @@
 day (one run per daily extract) or all days in one run."""
 
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,10 +17,11 @@ from event_assets.core.warehouse import (
     DATA_DIR_VAR,
     DUCKDB_PATH_VAR,
     SETTLE_SECONDS_VAR,
+    export_for_dbt,
     load_settings,
 )
 from event_assets.defs.webshop.definitions import SOURCES
-from event_assets_tests.conftest import write_events
+from event_assets_tests.conftest import run_dbt, write_events
 from event_assets_tests.webshop.shop import DAY_1, DAY_2, DAYS, INVALID_BYTES
 
 DOMAIN = "webshop"
@@ -73,6 +76,17 @@ class ShopWarehouse:
         assert not failed, failed
         self.outcomes.append(outcome)
         return outcome
+
+    def dbt_unit_tests(self, work_dir: Path) -> subprocess.CompletedProcess[str]:
+        """The domain's dbt unit tests on this warehouse (they read their inputs' columns from
+        its tables), starting from its builds' parse state: the same profile, so dbt parses
+        only what changed instead of the whole project."""
+        (work_dir / "target").mkdir(parents=True)
+        parsed = self.settings.dbt_target_dir(DOMAIN) / "partial_parse.msgpack"
+        shutil.copy(parsed, work_dir / "target" / parsed.name)
+        with self.environment():
+            export_for_dbt(self.settings)
+            return run_dbt(work_dir, "test", "--select", f"path:models/{DOMAIN},test_type:unit")
 
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.settings.duckdb_path), read_only=True) as conn:
