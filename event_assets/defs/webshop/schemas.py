@@ -120,13 +120,14 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "customer_key": Column(pl.Utf8, nullable=True),
             "placed_at": Column(pl.Datetime),
             "shipped_at": Column(pl.Datetime, nullable=True),
-            "hours_to_ship": Column(pl.Float64, Check.ge(0), nullable=True),
+            # >= 0 is the WARN check orders_ship_after_placement (quality.py): an order seen
+            # shipped before its placement is the shop's data to look at, not a broken build
+            "hours_to_ship": Column(pl.Float64, nullable=True),
             "current_status": Column(pl.Utf8, Check.isin(STATUSES)),
             "order_value": Column(pl.Float64, MONEY),
             "discount_total": Column(pl.Float64, MONEY),
         },
-        checks=[in_order_check("placed_at", "shipped_at", "shipped before placed")],
-        description="One row per order; shipped after placed; money non-negative.",
+        description="One row per order; money non-negative.",
     ),
     "fct_sessions": pa.DataFrameSchema(
         {
