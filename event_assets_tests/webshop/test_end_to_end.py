@@ -1,6 +1,7 @@
 """End to end for `webshop`: the real Definitions on the tiny shop of `shop.py`, loaded day by
-day (three runs; every check of every run passes) and, into a second warehouse, all days in one
-run with `--full-refresh`. The answers are worked out by hand:
+day (three runs; every check of every run passes) and then, started over, all days in one run
+with `--full-refresh`: every contract table is the same both ways. The answers are worked out
+by hand:
 
 Customers: Ann (1) ann@a from 12-29 08:00, ann@b from 12-30 10:00; her 01-02 row repeats ann@b
 and collapses. Bob (2) bob@a from 12-29 08:30, bob@c from 12-30 11:00, and bob@b from 12-29
@@ -29,7 +30,11 @@ removal only: cart 0, no order: Bob is not in mart_last_session_cart).
 import pytest
 
 from event_assets_tests.webshop.shop import DAY_1, DAY_2, DAY_3
-from event_assets_tests.webshop.warehouses import build_day_by_day, build_in_one_run
+from event_assets_tests.webshop.warehouses import (
+    ShopWarehouse,
+    build_day_by_day,
+    build_in_one_run,
+)
 
 # The contract tables and their order; `built_at` (which run wrote a row) is left out when the
 # two warehouses are compared: it is the one column that differs.
@@ -47,6 +52,7 @@ CONTRACT_TABLES = {
     "webshop_rejected_rows": "source_file, line_number",
 }
 SOURCES = ["customer", "product", "order", "orderitem", "event", "customeraddress"]
+SESSION_IDS = "select session_id from webshop.fct_sessions order by customer_id, started_at"
 
 
 def table(shop, name: str) -> list[tuple]:
@@ -70,9 +76,9 @@ def statuses(shop) -> dict[str, dict[str, int]]:
     }
 
 
-def snapshot(shop, day):
+def after_day(shop, day) -> dict:
     """What the tests read between the day-by-day runs."""
-    shop.after[day] = {
+    return {
         "items": shop.query(
             "select status, reason from webshop.int_webshop__orderitem_classified "
             "where order_item_id = 3001"
@@ -93,33 +99,34 @@ def snapshot(shop, day):
 
 
 @pytest.fixture(scope="module")
-def day_by_day(tmp_path_factory):
-    """The shop loaded one day per run; `shop.after[day]`: what the tests read after each."""
+def shop(tmp_path_factory):
+    """The shop loaded day by day (`shop.after[day]`: what the tests read after each run, and
+    `shop.day_by_day`: every contract table after the last), then, in the same folder started
+    over, all days in one full-refresh run: the warehouse the tests query."""
+    shop = ShopWarehouse(tmp_path_factory.mktemp("webshop"))
+    shop.after = {}
+    build_day_by_day(shop, lambda shop, day: shop.after.update({day: after_day(shop, day)}))
+    shop.day_by_day = {name: table(shop, name) for name in CONTRACT_TABLES}
+    shop.day_by_day_statuses = statuses(shop)
+    shop.day_by_day_session_ids = shop.query(SESSION_IDS)
+    shop.start_over()
+    build_in_one_run(shop)
+    return shop
 
-    def remember(shop, day):
-        shop.after = getattr(shop, "after", {})
-        snapshot(shop, day)
 
-    return build_day_by_day(tmp_path_factory.mktemp("day_by_day"), remember)
-
-
-@pytest.fixture(scope="module")
-def one_run(tmp_path_factory):
-    """Every day's files in one run that rebuilds every model from scratch (--full-refresh)."""
-    return build_in_one_run(tmp_path_factory.mktemp("one_run"))
-
-
-def test_day_by_day_and_one_full_refresh_give_the_same_tables(day_by_day, one_run):
+def test_day_by_day_and_one_full_refresh_give_the_same_tables(shop):
     for name in CONTRACT_TABLES:
-        assert table(day_by_day, name) == table(one_run, name), name
-    assert statuses(day_by_day) == statuses(one_run)
+        assert shop.day_by_day[name] == table(shop, name), name
+    assert shop.day_by_day_statuses == statuses(shop)
+    # the same session ids whether loaded day by day or in one run
+    assert shop.day_by_day_session_ids == shop.query(SESSION_IDS)
 
 
-def test_every_raw_row_has_one_status(day_by_day):
+def test_every_raw_row_has_one_status(shop):
     # day 2's file delivered again: each of its 14 rows a duplicate; every bad kind rejected;
     # the order line 3001 rejected on day 1 (its order missing) and valid from day 2
-    assert day_by_day.after[DAY_1]["statuses"]["orderitem"] == {"valid": 3, "rejected": 4}
-    assert statuses(day_by_day) == {
+    assert shop.after[DAY_1]["statuses"]["orderitem"] == {"valid": 3, "rejected": 4}
+    assert statuses(shop) == {
         "customer": {"valid": 6, "rejected": 2, "duplicate": 2},
         "product": {"valid": 5, "rejected": 2, "duplicate": 2},
         "order": {"valid": 11, "rejected": 1, "duplicate": 4},
@@ -127,9 +134,9 @@ def test_every_raw_row_has_one_status(day_by_day):
         "event": {"valid": 13, "rejected": 5, "duplicate": 4},
         "customeraddress": {},
     }
-    assert day_by_day.after[DAY_1]["items"] == [("rejected", "missing_order")]
-    assert day_by_day.after[DAY_2]["items"] == [("valid", None)]
-    assert day_by_day.query(
+    assert shop.after[DAY_1]["items"] == [("rejected", "missing_order")]
+    assert shop.after[DAY_2]["items"] == [("valid", None)]
+    assert shop.query(
         "select source, reason, record_id, source_file, line_number "
         "from webshop.webshop_rejected_rows order by all"
     ) == [
@@ -149,14 +156,14 @@ def test_every_raw_row_has_one_status(day_by_day):
     ]
 
 
-def test_type2_dimensions(day_by_day):
+def test_type2_dimensions(shop):
     ann_a, ann_b = (1, "ann@a.example"), (1, "ann@b.example")
     bob_a, bob_b, bob_c = ((2, f"bob@{x}.example") for x in "abc")
-    after = day_by_day.after
+    after = shop.after
     assert after[DAY_1]["customers"] == [ann_a, bob_a]
     # day 2 and its re-delivery: one new version each, nothing from the second copy
     assert after[DAY_2]["customers"] == [ann_a, ann_b, bob_a, bob_c]
-    assert day_by_day.query(
+    assert shop.query(
         """select customer_id, email, valid_from::varchar, valid_to::varchar, is_current
            from webshop.dim_customer order by customer_id, valid_from"""
     ) == [
@@ -168,7 +175,7 @@ def test_type2_dimensions(day_by_day):
         (*bob_b, "2024-12-29 12:00:00", "2024-12-30 11:00:00", False),
         (*bob_c, "2024-12-30 11:00:00", None, True),
     ]
-    assert day_by_day.query(
+    assert shop.query(
         """select product_id, price, discount_percent, valid_from::varchar, is_current
            from webshop.dim_product order by product_id, valid_from"""
     ) == [
@@ -183,15 +190,15 @@ def test_type2_dimensions(day_by_day):
     assert len(after[DAY_3]["product_10_built_at"]) == 1
 
 
-def test_facts_follow_late_versions(day_by_day):
+def test_facts_follow_late_versions(shop):
     # order 200 was placed at 12-29 12:00: bob@a and 25 % until day 3 brought the versions
     # valid then (bob@b from 12:00, the tea at 30 % from 10:00)
-    assert day_by_day.after[DAY_2]["order_200"] == [("bob@a.example", 25.0)]
-    assert day_by_day.after[DAY_3]["order_200"] == [("bob@b.example", 30.0)]
+    assert shop.after[DAY_2]["order_200"] == [("bob@a.example", 25.0)]
+    assert shop.after[DAY_3]["order_200"] == [("bob@b.example", 30.0)]
 
 
-def test_orders(day_by_day):
-    assert day_by_day.query(
+def test_orders(shop):
+    assert shop.query(
         """select order_id, customer_id, placed_at::varchar, shipped_at::varchar, hours_to_ship,
                   current_status, order_value, round(discount_total, 6)
            from webshop.fct_orders order by order_id"""
@@ -203,23 +210,23 @@ def test_orders(day_by_day):
         (500, 1, "2025-01-02 12:00:00", None, None, "placed", 16.0, 8.0),
     ]
     # order 100 went from paid to delivered between two extracts: its history shows it
-    assert day_by_day.query(
+    assert shop.query(
         """select status, previous_status from webshop.fct_order_status_changes
            where order_id = 100 order by changed_at"""
     ) == [("placed", None), ("paid", "placed"), ("delivered", "paid")]
 
 
-def test_weekly_ship_time_and_discount_across_the_year_boundary(day_by_day):
-    assert day_by_day.query(
+def test_weekly_ship_time_and_discount_across_the_year_boundary(shop):
+    assert shop.query(
         """select week_start::varchar, iso_year, iso_week, orders_placed, orders_shipped,
                   avg_hours_placed_to_shipped
            from webshop.mart_weekly_ship_time order by week_start"""
     ) == [("2024-12-23", 2024, 52, 2, 0, None), ("2024-12-30", 2025, 1, 3, 2, 47.25)]
-    assert day_by_day.query(
+    assert shop.query(
         """select week_start::varchar, orders, orders_cancelled, total_discount
            from webshop.mart_weekly_discount order by week_start"""
     ) == [("2024-12-23", 2, 1, 1.0), ("2024-12-30", 3, 0, 15.0)]
-    assert day_by_day.query(
+    assert shop.query(
         """select date::varchar, iso_year, iso_week, week_start::varchar
            from webshop.dim_date order by date"""
     ) == [
@@ -231,7 +238,7 @@ def test_weekly_ship_time_and_discount_across_the_year_boundary(day_by_day):
     ]
 
 
-def test_sessions_and_the_last_session_cart(day_by_day, one_run):
+def test_sessions_and_the_last_session_cart(shop):
     expected = [
         (1, "2024-12-29 09:00:00", "2024-12-29 10:10:00", 5, True, 20.0),
         (1, "2024-12-30 20:00:00", "2024-12-30 20:00:00", 1, False, 0.0),
@@ -242,19 +249,16 @@ def test_sessions_and_the_last_session_cart(day_by_day, one_run):
     sql = """select customer_id, started_at::varchar, ended_at::varchar, event_count,
                     placed_order, cart_value
              from webshop.fct_sessions order by customer_id, started_at"""
-    assert day_by_day.query(sql) == expected
-    # the same session ids whether loaded day by day or in one run
-    ids = "select session_id from webshop.fct_sessions order by customer_id, started_at"
-    assert day_by_day.query(ids) == one_run.query(ids)
-    assert day_by_day.query(
+    assert shop.query(sql) == expected
+    assert shop.query(
         """select m.customer_id, m.email, m.cart_value, s.started_at::varchar
            from webshop.mart_last_session_cart m join webshop.fct_sessions s using (session_id)"""
     ) == [(1, "ann@b.example", 4.0, "2024-12-30 20:31:00")]
 
 
-def test_dbt_unit_tests_pass(one_run, tmp_path):
+def test_dbt_unit_tests_pass(shop, tmp_path):
     """The YAML unit tests of dbt_project/models/webshop/ (answers worked out by hand), here
     rather than in a module of their own: they need a built warehouse, and this one is built."""
-    result = one_run.dbt_unit_tests(tmp_path)
+    result = shop.dbt_unit_tests(tmp_path)
     assert result.returncode == 0, result.stdout[-6000:]
     assert "PASS=5" in result.stdout, result.stdout[-3000:]
