@@ -20,7 +20,7 @@ from event_assets.core.warehouse import (
     export_for_dbt,
     load_settings,
 )
-from event_assets.defs.webshop.definitions import SOURCES
+from event_assets.defs.webshop.stats import SOURCES
 from event_assets_tests.conftest import run_dbt, write_events
 from event_assets_tests.webshop.shop import DAY_1, DAY_2, DAYS, INVALID_BYTES
 
@@ -48,7 +48,7 @@ class ShopWarehouse:
 
         self.root = root
         self.landing = root / "data" / "landing" / DOMAIN
-        for folder in SOURCES.values():  # the ingestion wants every source's folder
+        for folder in SOURCES:  # the ingestion wants every source's folder
             (self.landing / folder).mkdir(parents=True)
         (root / "dagster_home").mkdir()
         with self.environment():

@@ -12,20 +12,16 @@ from event_assets.core.pipeline import Domain
 from event_assets.core.quarantine import rejected_table
 from event_assets.defs.webshop.quality import QUALITY_CHECKS
 from event_assets.defs.webshop.schemas import SCHEMAS
-from event_assets.defs.webshop.stats import DOMAIN, webshop_stats
-
-# source -> folder under landing/webshop/ (raw table raw_webshop_<source>): the operational
-# tables keep their own names. customeraddress is ingested and classified, not modelled.
-SOURCES = {
-    name: name for name in ("customer", "product", "order", "orderitem", "event", "customeraddress")
-}
+from event_assets.defs.webshop.stats import DOMAIN, SOURCES, webshop_stats
 
 domain = Domain(
     name=DOMAIN,
     owner="team:webshop",
     # the tables analysts query (those with a Pandera contract) are fed by daily files
     freshness=dict.fromkeys([*SCHEMAS, rejected_table(DOMAIN)], DAILY_FILES),
-    sources=SOURCES,
+    # source -> folder under landing/webshop/ (raw table raw_webshop_<source>): the operational
+    # tables keep their own names; customeraddress is ingested and classified, not modelled
+    sources={source: source for source in SOURCES},
     dbt_assets=build_dbt_assets(DOMAIN),
     assets=[webshop_stats],
     asset_checks=[

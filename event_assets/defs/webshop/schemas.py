@@ -21,7 +21,6 @@ def _type2(entity: str, attributes: dict[str, Column]) -> pa.DataFrameSchema:
             "valid_from": Column(pl.Datetime),
             "valid_to": Column(pl.Datetime, nullable=True),
             "is_current": Column(pl.Boolean),
-            "built_at": Column(pl.Datetime),
         },
         checks=[
             in_order_check("valid_from", "valid_to", "valid_to before valid_from"),

@@ -8,6 +8,7 @@ from event_assets.core.names import qualified
 from event_assets.core.stats import DailyPlot, build_stats_asset
 
 DOMAIN = "webshop"
+SOURCES = ("customer", "product", "order", "orderitem", "event", "customeraddress")
 ORDERS, SHIP_TIME, DISCOUNT, LAST_CART, CUSTOMERS, PRODUCTS = (
     qualified(DOMAIN, table)
     for table in (
@@ -46,7 +47,23 @@ def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
                   count(*) filter (where cart_value = 0) as empty_carts
            from {LAST_CART}"""
     ).df()
-    return {"overview": overview, "weekly": weekly, "last_session_carts": last_session_carts}
+    # every source's quarantine statuses (the shared `records` table shows one source's)
+    records_by_source = conn.execute(
+        " union all ".join(
+            f"""select '{source}' as source,
+                       count(*) filter (where status = 'valid') as valid,
+                       count(*) filter (where status = 'rejected') as rejected,
+                       count(*) filter (where status = 'duplicate') as duplicate
+                from {qualified(DOMAIN, f"int_webshop__{source}_classified")}"""
+            for source in SOURCES
+        )
+    ).df()
+    return {
+        "overview": overview,
+        "weekly": weekly,
+        "last_session_carts": last_session_carts,
+        "records_by_source": records_by_source,
+    }
 
 
 def weekly_series(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -82,6 +99,6 @@ webshop_stats = build_stats_asset(
     ),
     description="Orders, versions of the type-2 dimensions, per ISO week of placement the "
     "orders shipped with their average hours to ship and the total discount, the carts of the "
-    "last sessions with an order, records by status (order lines) and rejected rows by reason, "
+    "last sessions with an order, records by status per source, rejected rows by reason, "
     "and a plot of the weekly ship time and discount.",
 )
