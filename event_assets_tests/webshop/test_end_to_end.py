@@ -261,4 +261,4 @@ def test_dbt_unit_tests_pass(shop, tmp_path):
     rather than in a module of their own: they need a built warehouse, and this one is built."""
     result = shop.dbt_unit_tests(tmp_path)
     assert result.returncode == 0, result.stdout[-6000:]
-    assert "PASS=6" in result.stdout, result.stdout[-3000:]
+    assert "PASS=7" in result.stdout, result.stdout[-3000:]

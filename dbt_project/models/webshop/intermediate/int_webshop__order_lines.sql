@@ -18,9 +18,7 @@
     on_schema_change='fail'
 ) }}
 
-{%- set since -%}
-    (select max(built_at) from {{ this }})
-{%- endset %}
+{%- set since = last_built_at() %}
 
 with
 

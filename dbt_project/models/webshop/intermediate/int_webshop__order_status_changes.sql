@@ -21,7 +21,7 @@ touched_orders as (
     from {{ ref('int_webshop__order_classified') }}
     where status = 'valid'
     {%- if is_incremental() %}
-        and classified_at > (select max(built_at) from {{ this }})
+        and classified_at > {{ last_built_at() }}
     {%- endif %}
 ),
 

@@ -21,7 +21,7 @@ touched_products as (
     from {{ ref('int_webshop__product_classified') }}
     where status = 'valid'
     {%- if is_incremental() %}
-        and classified_at > (select max(built_at) from {{ this }})
+        and classified_at > {{ last_built_at() }}
     {%- endif %}
 ),
 

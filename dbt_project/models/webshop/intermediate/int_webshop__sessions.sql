@@ -23,9 +23,7 @@
 ) }}
 
 {%- set gap_seconds = var('webshop_session_gap_minutes', 30) * 60 %}
-{%- set since -%}
-    (select max(built_at) from {{ this }})
-{%- endset %}
+{%- set since = last_built_at() %}
 
 with
 
