@@ -86,7 +86,7 @@ priced_lines as (
         lines.quantity,
         lines.price,
         products.discount_percent,
-        lines.quantity * lines.price as line_value
+        {{ round_measure('lines.quantity * lines.price') }} as line_value
     from ranked_lines as lines
     inner join ranked_orders as orders
         on lines.order_id = orders.order_id
@@ -108,6 +108,6 @@ select
     price,
     discount_percent,
     line_value,
-    line_value * discount_percent / 100.0 as line_discount,
+    {{ round_measure('line_value * discount_percent / 100.0') }} as line_discount,
     {{ run_started_timestamp() }} as built_at
 from priced_lines

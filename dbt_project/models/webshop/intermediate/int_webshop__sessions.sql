@@ -158,7 +158,7 @@ select
     ended_at,
     event_count,
     placed_order,
-    case when cart_change > 0 then cart_change else 0 end as cart_value,
+    {{ round_measure('case when cart_change > 0 then cart_change else 0 end') }} as cart_value,
     {{ run_started_timestamp() }} as built_at
 from sessions
 {%- if is_incremental() %}

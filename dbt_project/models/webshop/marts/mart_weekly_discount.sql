@@ -9,8 +9,8 @@ select
     {{ iso_week_number('placed_at') }} as iso_week,
     count(*) as orders,
     count(case when current_status = 'cancelled' then 1 end) as orders_cancelled,
-    coalesce(
-        sum(case when current_status <> 'cancelled' then discount_total end), 0
-    ) as total_discount
+    {{ round_measure(
+        "coalesce(sum(case when current_status <> 'cancelled' then discount_total end), 0)"
+    ) }} as total_discount
 from {{ ref('fct_orders') }}
 group by 1, 2, 3

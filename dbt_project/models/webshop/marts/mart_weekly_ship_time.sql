@@ -9,6 +9,6 @@ select
     {{ iso_week_number('placed_at') }} as iso_week,
     count(*) as orders_placed,
     count(shipped_at) as orders_shipped,
-    avg(hours_to_ship) as avg_hours_placed_to_shipped
+    {{ round_measure('avg(hours_to_ship)') }} as avg_hours_placed_to_shipped
 from {{ ref('fct_orders') }}
 group by 1, 2, 3

@@ -18,7 +18,7 @@ typed_rows as (
         {{ try_cast(json_field('record', 'order_id'), dbt.type_bigint()) }} as order_id,
         {{ try_cast(json_field('record', 'product_id'), dbt.type_bigint()) }} as product_id,
         {{ try_cast(json_field('record', 'quantity'), dbt.type_bigint()) }} as quantity,
-        {{ try_cast(json_field('record', 'price'), type_double()) }} as price
+        {{ round_measure(try_cast(json_field('record', 'price'), type_double())) }} as price
     from raw_rows
 )
 

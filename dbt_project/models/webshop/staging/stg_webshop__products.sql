@@ -17,8 +17,8 @@ typed_rows as (
         {{ json_field('record', 'name') }} as name,
         {{ json_field('record', 'description') }} as description,
         {{ json_field('record', 'EAN') }} as ean,
-        {{ try_cast(json_field('record', 'price'), type_double()) }} as price,
-        {{ try_cast(json_field('record', 'discount_percent'), type_double()) }}
+        {{ round_measure(try_cast(json_field('record', 'price'), type_double())) }} as price,
+        {{ round_measure(try_cast(json_field('record', 'discount_percent'), type_double())) }}
             as discount_percent,
         {{ try_cast(json_field('record', 'brand_id'), dbt.type_bigint()) }} as brand_id,
         {{ try_cast(json_field('record', 'inventory'), dbt.type_bigint()) }} as inventory,
