@@ -3,8 +3,9 @@
     `modified_at`, timestamps as naive UTC text), typed: `<name>_id` (bigint, NULL when missing
     or not an integer), created_at, modified_at (NULL when missing or not a time), and the first
     reason a row is no usable record: the ingestion's load error, `malformed_json` (no JSON
-    object), `missing_id`, `unparseable_time`. Use after raw_row_columns() on a raw table's
-    `record`; `reason_sql` is the common reason as a CASE branch list for the caller's own rules.
+    object), `missing_id`, `unparseable_time`. Use on a raw table's `record`, after
+    raw_row_columns(): operational_row_fields(name) in the select list, then
+    `case {{ operational_row_reason(name) }} ...the table's own rules... end` on its result.
 #}
 {% macro operational_row_fields(name) -%}
     {{ try_cast(json_field('record', 'id'), dbt.type_bigint()) }} as {{ name }}_id,
