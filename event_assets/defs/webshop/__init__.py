@@ -1,0 +1,1 @@
+"""The `webshop` domain: a Kimball star schema built from daily-appended operational rows."""
