@@ -66,13 +66,13 @@ def draw_orders(
         products.entity, products.time, products.price, line_product, placed[line_order]
     )
     quantity = np.maximum(events.quantity[lines], 1).astype(np.int64)
-    # Quantities changed an hour to two days later, before the end (so the extracts see it).
+    # Quantities changed one to two days later, before the end (so a later extract sees it).
     end = period.end_ms * US_PER_MS
-    room = line_created < end - 2 * p.HOUR_US
+    room = line_created < end - DAY_US - p.HOUR_US
     updated = np.flatnonzero(kit.flags(rng, room, p.LINE_UPDATE_SHARE, MIN_PER_KIND))
     created = line_created[updated]
     update_at = kit.between(
-        rng, created + p.HOUR_US, np.minimum(created + 2 * DAY_US, end), updated.size
+        rng, created + DAY_US, np.minimum(created + 2 * DAY_US, end), updated.size
     )
     status_order, status_time, status = _statuses(rng, placed, period)
     return Orders(
