@@ -52,3 +52,11 @@ def in_file_order(rng: np.random.Generator, table: Table) -> np.ndarray:
 def redelivered_days(days: int) -> list[int]:
     """The days whose files come twice: the second day, and one every 30 days after it."""
     return list(range(1, days, p.REDELIVERY_EVERY_DAYS)) if days > 1 else [0]
+
+
+def reordered(rng: np.random.Generator, lines: list[bytes]) -> list[bytes]:
+    """The lines in a random order other than theirs (of two or more lines)."""
+    order = rng.permutation(len(lines))
+    if (order == np.arange(len(lines))).all():
+        order = order[::-1]
+    return [lines[i] for i in order.tolist()]

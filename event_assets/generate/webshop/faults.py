@@ -19,7 +19,7 @@ from event_assets.generate import kit
 from event_assets.generate.webshop import plan as p
 from event_assets.generate.webshop.orders import STATUSES
 from event_assets.generate.webshop.plan import DAY_US, MIN_PER_KIND, SECOND_US, US_PER_MS
-from event_assets.generate.webshop.tables import TABLES, Table
+from event_assets.generate.webshop.tables import MODELLED_TABLES, Table
 from event_assets.generate.webshop.world import DISCOUNTS
 
 BAD_KINDS = (
@@ -35,8 +35,8 @@ BAD_KINDS = (
 )
 REASONS: dict[str, str] = {kind: kind for kind in BAD_KINDS}
 KIND_TABLES: dict[str, tuple[str, ...]] = {
-    "malformed_json": TABLES,
-    "missing_id": TABLES,
+    "malformed_json": MODELLED_TABLES,
+    "missing_id": MODELLED_TABLES,
     # An event's ``event.timestamp``, another row's ``modified_at``.
     "unparseable_time": ("customer", "product", "order", "event"),
     "negative_quantity": ("orderitem",),

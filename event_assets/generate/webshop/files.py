@@ -43,6 +43,9 @@ _ORDER = (b'{"id": %d, "created_at": "%s", "modified_at": "%s", "customer_id": %
           b'"status": "%s", "customer_address_id": %d}')  # fmt: skip
 _ORDERITEM = (b'{"id": %d, "created_at": "%s", "modified_at": "%s", "order_id": %d, '
               b'"product_id": %d, "quantity": %d, "price": %s%d.%02d}')  # fmt: skip
+_ADDRESS = (b'{"id": %d, "created_at": "%s", "modified_at": "%s", "customer_id": %d, '
+            b'"street": "%s", "number": "%d", "city": "%s", "postal_code": "%d %c%c", '
+            b'"country": "%s"}')  # fmt: skip
 _EVENT_WITH_TIMES = (b'{"id": %d, "created_at": "%s", "modified_at": "%s", "type": "%s", '
                      b'"event": %s}')  # fmt: skip
 _EVENT = b'{"id": %d, "type": "%s", "event": %s}'
@@ -55,6 +58,9 @@ _BOOL = np.array([b"false", b"true"], dtype=object)
 _AGENTS = np.array([a.encode() for a in texts.USER_AGENTS], dtype=object)
 _REFERRERS = [r.encode() for r in texts.REFERRER_SITES]
 _SHOP = texts.SHOP.encode()
+_STREETS = np.array([s.encode() for s in texts.STREETS], dtype=object)
+_CITIES = np.array([c.encode() for c, _ in texts.CITIES], dtype=object)
+_COUNTRIES = np.array([k.encode() for _, k in texts.CITIES], dtype=object)
 _PAGES = {HOME: _SHOP, CART: _SHOP + b"/cart"}
 
 
@@ -144,6 +150,17 @@ class Formatter:
             *_money(c["price"][rows]),
         )
         return [_ORDERITEM % values for values in zip(*columns, strict=True)]
+
+    def _customeraddress(self, table: Table, rows: np.ndarray) -> list[bytes]:
+        c = table.columns
+        city, letters = c["city"][rows], c["letters"][rows]
+        columns = (c["id"][rows].tolist(), stamps(c["created"][rows]).tolist(),
+                   _times(table, rows, "modified"), c["customer_id"][rows].tolist(),
+                   _STREETS[c["street"][rows]].tolist(), c["number"][rows].tolist(),
+                   _CITIES[city].tolist(), c["postal_code"][rows].tolist(),
+                   (65 + letters // 26).tolist(), (65 + letters % 26).tolist(),
+                   _COUNTRIES[city].tolist())  # fmt: skip
+        return [_ADDRESS % values for values in zip(*columns, strict=True)]
 
     def _event(self, table: Table, rows: np.ndarray) -> list[bytes]:
         c = table.columns

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Unpack
 
@@ -17,6 +17,7 @@ from event_assets.generate.webshop.plan import Plan
 from event_assets.generate.webshop.sessions import customer_sessions, visitor_sessions
 from event_assets.generate.webshop.tables import (
     TABLES,
+    address_table,
     customer_table,
     event_table,
     order_table,
@@ -92,6 +93,7 @@ def generate_webshop_sample(
         "event": event_table(rng, [logged_in, visitors], period),
     }
     bad = faults.add_bad_rows(rng, tables, events, period)
+    tables["customeraddress"] = address_table(rng, customers, addresses, period)
     event_ids = tables["event"].columns["id"]
     event_ids[:] = 1 + rng.permutation(event_ids.size)  # not in time order
     late = {
@@ -119,13 +121,11 @@ def generate_webshop_sample(
             lines = formatter.lines(table, rows)
             path = period.file(out_dir / name, "", day)
             lines_per_file[path], bytes_per_file[path] = kit.write_lines(path, lines)
-            if day in again:
-                path = (
-                    out_dir
-                    / name
-                    / f"{period.start + timedelta(days=day)}{REDELIVERED_SUFFIX}.jsonl"
-                )
-                lines = [lines[i] for i in rng.permutation(len(lines)).tolist()]
+            # Delivered again: the same lines in another order (so other bytes, which a file
+            # of one line cannot have: it is not delivered again).
+            if day in again and len(lines) > 1:
+                path = out_dir / name / f"{path.stem}{REDELIVERED_SUFFIX}.jsonl"
+                lines = delivery.reordered(rng, lines)
                 lines_per_file[path], bytes_per_file[path] = kit.write_lines(path, lines)
                 redelivered.append(path)
 

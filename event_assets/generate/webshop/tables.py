@@ -14,13 +14,16 @@ import numpy as np
 
 from event_assets.generate import kit
 from event_assets.generate.webshop import plan as p
+from event_assets.generate.webshop import texts
 from event_assets.generate.webshop.history import end_of_day_versions
 from event_assets.generate.webshop.orders import Orders
 from event_assets.generate.webshop.plan import DAY_US, US_PER_MS
 from event_assets.generate.webshop.sessions import Sessions
 from event_assets.generate.webshop.world import Customers, Products
 
-TABLES = ("customer", "product", "order", "orderitem", "event")
+# The modelled tables, then the one ingested raw only (an order's address points at it).
+MODELLED_TABLES = ("customer", "product", "order", "orderitem", "event")
+TABLES = (*MODELLED_TABLES, "customeraddress")
 
 
 @dataclass
@@ -125,6 +128,24 @@ def orderitem_table(orders: Orders, period: kit.Run) -> Table:
         quantity=v.fields["quantity"],
         price=orders.line_price[v.entity],
     )
+
+
+def address_table(
+    rng: np.random.Generator, customers: Customers, addresses: np.ndarray, period: kit.Run
+) -> Table:
+    """Every customer's address, saved just after the customer (the first file: all of them
+    known then); never changed."""
+    start, end = _bounds(period)
+    created = customers.created + kit.between(rng, US_PER_MS, p.SECOND_US, customers.n)
+    seen = np.flatnonzero(created < end)
+    created = created[seen]
+    n = seen.size
+    return _table("customeraddress", np.maximum((created - start) // DAY_US, 0),
+                  id=addresses[seen], created=created, modified=created, customer_id=seen + 1,
+                  street=rng.integers(0, len(texts.STREETS), n), number=rng.integers(1, 300, n),
+                  city=rng.integers(0, len(texts.CITIES), n),
+                  postal_code=rng.integers(1000, 10_000, n),
+                  letters=rng.integers(0, 26 * 26, n))  # fmt: skip
 
 
 def event_table(rng: np.random.Generator, parts: list[Sessions], period: kit.Run) -> Table:

@@ -32,6 +32,10 @@ REFERRER_SITES = (
     "https://news.example.net",
     "https://blog.example.io",
 )
+STREETS = ("Kerkstraat", "Dorpsstraat", "Molenweg", "Stationsplein", "Lindenlaan", "Havenkade",
+           "Schoolstraat", "Rue de la Gare", "Hauptstraße", "Marktplein")  # fmt: skip
+CITIES = (("Utrecht", "NL"), ("Groningen", "NL"), ("Zwolle", "NL"), ("Gent", "BE"),
+          ("Antwerpen", "BE"), ("Köln", "DE"), ("Aachen", "DE"), ("Haarlem", "NL"))  # fmt: skip
 _QUERY_FIRST = ("Adaptive", "Balanced", "Cross-platform", "Digitized", "Enhanced", "Focused",
                 "Grass-roots", "Horizontal", "Innovative", "Managed", "Optional", "Persistent",
                 "Reactive", "Seamless", "Total", "Universal", "Versatile", "Synergistic",
