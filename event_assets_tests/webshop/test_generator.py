@@ -134,15 +134,16 @@ def _defect(table: str, row: dict) -> str | None:
     return None
 
 
-def judge(root: Path) -> Judged:
+def judge(root: Path, redelivered: bool = False) -> Judged:
+    """The files of ``root``, the re-delivered ones too with ``redelivered``."""
     judged = Judged()
     for table in TABLES:
         for path in sorted((root / table).glob("*.jsonl")):
             lines = path.read_bytes().split(b"\n")[:-1]
             judged.lines[f"{table}/{path.name}"] = lines
-            if path.stem.endswith("-redelivered"):
+            if path.stem.endswith("-redelivered") and not redelivered:
                 continue
-            day = date.fromisoformat(path.stem)
+            day = date.fromisoformat(path.stem[:10])
             for line in lines:
                 try:
                     row = json.loads(line)
@@ -273,6 +274,7 @@ def test_every_bad_kind_is_present_as_a_small_share(sample, judged: Judged) -> N
     assert set(s.bad) == set(BAD_KINDS)
     assert all(n >= 2 for n in s.bad.values()), s.bad
     assert sum(s.bad.values()) < 0.04 * sum(s.rows.values())
+    assert dict(judge(sample[0], redelivered=True).bad) == s.bad_delivered != s.bad
 
 
 # --- the quirks -----------------------------------------------------------------------------

@@ -38,3 +38,5 @@ def _print_summary(sample: WebshopSample) -> None:
     )
     print("quirks: " + ", ".join(f"{k} {v:,}" for k, v in sample.quirks.items()))
     print("bad rows: " + ", ".join(f"{k} {v:,}" for k, v in sample.bad.items()))
+    print("bad lines, re-deliveries too: " + ", ".join(
+        f"{k} {v:,}" for k, v in sample.bad_delivered.items()))  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -52,6 +53,7 @@ class WebshopSample:
     sessions: int  # of logged-in customers, by the 30-minute rule
     quirks: dict[str, int] = field(default_factory=dict)
     bad: dict[str, int] = field(default_factory=dict)  # bad rows per kind (before re-delivery)
+    bad_delivered: dict[str, int] = field(default_factory=dict)  # bad lines, re-deliveries too
 
     @property
     def events(self) -> int:
@@ -110,6 +112,7 @@ def generate_webshop_sample(
     lines_per_file: dict[Path, int] = {}
     bytes_per_file: dict[Path, int] = {}
     redelivered: list[Path] = []
+    again_bad: Counter[int] = Counter()
     for name in TABLES:
         table = tables[name]
         order = delivery.in_file_order(rng, table)
@@ -126,6 +129,7 @@ def generate_webshop_sample(
             if day in again and len(lines) > 1:
                 path = out_dir / name / f"{path.stem}{REDELIVERED_SUFFIX}.jsonl"
                 lines = delivery.reordered(rng, lines)
+                again_bad.update(table.bad[rows].tolist())
                 lines_per_file[path], bytes_per_file[path] = kit.write_lines(path, lines)
                 redelivered.append(path)
 
@@ -154,6 +158,7 @@ def generate_webshop_sample(
         sessions=int(logged_in.customer.size),
         quirks=quirks,
         bad=bad,
+        bad_delivered={kind: n + again_bad[code] for code, (kind, n) in enumerate(bad.items(), 1)},
     )
 
 
