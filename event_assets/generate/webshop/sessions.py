@@ -80,52 +80,40 @@ class Sessions:
 
 
 def _lay_out(rng, n_browse, lines, extras, sign_up, ordering, popularity) -> Events:
-    """The events of sessions in their order with gaps in ``time`` (offsets from the start)."""
-    n = n_browse.size
-    session_ids = np.arange(n)
-    browse = np.repeat(session_ids, n_browse)
-    line = np.repeat(session_ids, lines)
-    extra = np.repeat(session_ids, extras)
-    extra_key = rng.random(extra.size)
-    removed = ordering[extra] | (rng.random(extra.size) < p.ABANDONED_REMOVED_SHARE)
-    removal_key = extra_key + rng.random(extra.size) * (1 - extra_key)
+    """The events of sessions in their order with gaps in ``time`` (offsets from the start).
+
+    Per session: ``n_browse`` browsing events, ``lines`` products added that its order will
+    hold, ``extras`` products added that it will not (an order session takes them all out
+    again, another some), ``sign_up_success`` first, ``placed_order`` last.
+    """
+    sessions = np.arange(n_browse.size)
+    browse = np.repeat(sessions, n_browse)
+    added = np.concatenate([np.repeat(sessions, lines), np.repeat(sessions, extras)])
+    is_line = np.arange(added.size) < lines.sum()
+    add_key = rng.random(added.size)
+    add_product = rng.choice(popularity.size, added.size, p=popularity)
+    add_quantity = np.array([q for q, _ in _QUANTITIES])[kit.weighted(rng, _QUANTITIES, added.size)]
+    out_again = ~is_line & (ordering[added] | (rng.random(added.size) < p.ABANDONED_REMOVED_SHARE))
+    taken_out = np.flatnonzero(out_again)  # the adds taken out again, each after its add
+    remove_key = add_key[taken_out] + rng.random(taken_out.size) * (1 - add_key[taken_out])
     signing, placing = np.flatnonzero(sign_up), np.flatnonzero(ordering)
-    adds = line.size + extra.size
-    add_quantity = np.array([q for q, _ in _QUANTITIES])[kit.weighted(rng, _QUANTITIES, adds)]
-    add_product = rng.choice(popularity.size, adds, p=popularity)
-    m = [browse.size, adds, int(removed.sum()), signing.size, placing.size]
-    session = np.concatenate([browse, line, extra, extra[removed], signing, placing])
-    key = np.concatenate(
-        [
-            rng.random(browse.size),
-            rng.random(line.size),
-            extra_key,
-            removal_key[removed],
-            np.full(m[3], -1.0),
-            np.full(m[4], 2.0),
-        ]
-    )
-    event_type = np.concatenate(
-        [
-            np.array([t for t, _ in _BROWSING])[kit.weighted(rng, _BROWSING, m[0])],
-            np.full(m[1], ADD),
-            np.full(m[2], REMOVE),
-            np.full(m[3], SIGN_UP),
-            np.full(m[4], PLACED),
-        ]
-    ).astype(np.int8)
-    none = np.full(m[3] + m[4], -1)
-    product = np.concatenate(
-        [np.full(m[0], -1), add_product, add_product[line.size :][removed], none]
-    )
-    quantity = np.concatenate(
-        [np.zeros(m[0]), add_quantity, add_quantity[line.size :][removed], np.zeros(m[3] + m[4])]
-    )
-    quantity = quantity.astype(np.int8)
+    browse_type = np.array([t for t, _ in _BROWSING])[kit.weighted(rng, _BROWSING, browse.size)]
+    single = signing.size + placing.size
+
+    session = np.concatenate([browse, added, added[taken_out], signing, placing])
+    key = np.concatenate([rng.random(browse.size), add_key, remove_key,
+                          np.full(signing.size, -1.0), np.full(placing.size, 2.0)])  # fmt: skip
+    event_type = np.concatenate([browse_type, np.full(added.size, ADD),
+                                 np.full(taken_out.size, REMOVE), np.full(signing.size, SIGN_UP),
+                                 np.full(placing.size, PLACED)]).astype(np.int8)  # fmt: skip
+    product = np.concatenate([np.full(browse.size, -1), add_product, add_product[taken_out],
+                              np.full(single, -1)])  # fmt: skip
+    quantity = np.concatenate([np.zeros(browse.size), add_quantity, add_quantity[taken_out],
+                               np.zeros(single)]).astype(np.int8)  # fmt: skip
     absent = (quantity == 1) & (rng.random(quantity.size) < p.QUANTITY_ABSENT_SHARE)
     quantity[absent] = 0
-    is_line = np.zeros(session.size, dtype=bool)
-    is_line[m[0] : m[0] + line.size] = True
+    line = np.zeros(session.size, dtype=bool)
+    line[browse.size : browse.size + added.size] = is_line
     order = np.lexsort((key, session))
     events = Events(
         session=session[order],
@@ -133,7 +121,7 @@ def _lay_out(rng, n_browse, lines, extras, sign_up, ordering, popularity) -> Eve
         type=event_type[order],
         product=product[order].astype(np.int64),
         quantity=quantity[order],
-        line=is_line[order],
+        line=line[order],
         page=np.zeros(session.size, dtype=np.int8),
         referrer=np.full(session.size, -1, dtype=np.int8),
         detail=np.zeros(session.size, dtype=np.int16),
