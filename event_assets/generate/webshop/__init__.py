@@ -10,10 +10,13 @@ columns named as in the shop's schema:
   brand_id, inventory, published``;
 - ``order/``: ``id, created_at, modified_at, customer_id, status, customer_address_id``;
 - ``orderitem/``: ``id, created_at, modified_at, order_id, product_id, quantity, price``;
-- ``event/``: ``id, created_at, modified_at, type, event``: the tracker's clickstream.
+- ``event/``: ``id, created_at, modified_at, type, event``: the tracker's clickstream;
+- ``customeraddress/``: ``id, created_at, modified_at, customer_id, street, number, city,
+  postal_code, country`` (one per customer, never changed; ingested raw, not modelled).
 
-The first day's files are the initial load (every customer and product as it stands then).
-Timestamps are naive UTC text with microseconds, prices numbers with two decimals.
+The first day's files are the initial load (every customer, address and product as it stands
+then); a day no row of a table changed has no file of it. Timestamps are naive UTC text with
+microseconds, prices numbers with two decimals.
 
 The world: customers who change email and name (some saved with nothing changed), products whose
 price and discount change, orders placed at a logged-in customer's ``placed_order`` event (same
@@ -28,19 +31,22 @@ session just under and exactly 30 minutes, between sessions just over 30.
 
 The delivery: an older customer version in a file after its newer one; some orders' first
 version a day after their lines; the second day's files (and every 30th day after) delivered
-again as ``YYYY-MM-DD-redelivered.jsonl``, the same lines in another order; and a small share of
-every bad kind in ``BAD_KINDS`` (each bad row has exactly one defect).
+again as ``YYYY-MM-DD-redelivered.jsonl``, the same lines in another order (a file of one line is
+not); and a small share of every bad kind in ``BAD_KINDS`` in the five modelled tables (each bad
+row has exactly one defect; ``KIND_TABLES`` says where).
 
 The generator knows the truth: ``generate_webshop_sample(...)`` returns per order its
 ``placed_at``, the time the extracts first show it ``shipped`` and its last status, the logged-in
-sessions, and counts of every quirk and bad kind.
+sessions, and counts of every quirk and bad kind (``bad``; ``bad_delivered`` counts the
+re-delivered copies too, as the rejected-rows table does).
 
 Everything is drawn from one seeded ``numpy.random.Generator``: the same arguments give
 byte-identical files. The committed sample ``data/landing/webshop/`` is exactly
 
-    python -m event_assets.generate webshop --events 2000 --out data/landing/webshop
+    python -m event_assets.generate webshop --events 2000 --out data/landing/webshop \
+        --seed 14 --start 2022-04-20 --days 5
 
-(seed 14, 5 days from 2022-04-20: the defaults).
+(the seed, start and days are the defaults).
 
 The parts: ``plan`` (sizes and shares), ``world`` (customers, products), ``sessions`` (the
 clickstream), ``orders``, ``history`` (histories and the daily extract of them), ``tables``
