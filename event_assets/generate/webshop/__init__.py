@@ -43,7 +43,7 @@ re-delivered copies too, as the rejected-rows table does).
 Everything is drawn from one seeded ``numpy.random.Generator``: the same arguments give
 byte-identical files. The committed sample ``data/landing/webshop/`` is exactly
 
-    python -m event_assets.generate webshop --events 2000 --out data/landing/webshop \
+    python -m event_assets.generate webshop --events 2000 --out data/landing/webshop \\
         --seed 14 --start 2022-04-20 --days 5
 
 (the seed, start and days are the defaults).
