@@ -459,3 +459,13 @@ def test_committed_sample_shows_every_bad_kind() -> None:
     judged = judge(SAMPLE_DIR)
     assert set(judged.bad) == set(BAD_KINDS)
     assert all(n >= 2 for n in judged.bad.values()), judged.bad
+
+
+def test_every_file_starts_with_valid_rows(sample, judged: Judged) -> None:
+    """The shared landing-fault tests copy the first records of a file and expect them kept."""
+    out, _ = sample
+    for table in TABLES:
+        for path in sorted((out / table).glob("????-??-??.jsonl")):
+            for line in path.read_bytes().splitlines()[:3]:
+                row = json.loads(line)
+                assert _defect(table, row) is None, (path.name, row)

@@ -3,7 +3,8 @@ file, and the days whose files are delivered twice.
 
 Two kinds of row come late: an older version of a customer, in a file after the one holding its
 next version; and an order's first version, a day after the file holding its lines (which are
-then judged again when it arrives). Inside a file the rows are in no particular order.
+then judged again when it arrives). Inside a file the rows are in no particular order (but the
+first few are valid).
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ import numpy as np
 
 from event_assets.generate import kit
 from event_assets.generate.webshop import plan as p
+from event_assets.generate.webshop.history import group_starts
 from event_assets.generate.webshop.plan import MIN_PER_KIND
 from event_assets.generate.webshop.tables import Table
+
+LEADING_VALID = 3
 
 
 def _versions_by_id(table: Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -45,8 +49,15 @@ def orders_after_their_lines(rng: np.random.Generator, orders: Table, days: int)
 
 
 def in_file_order(rng: np.random.Generator, table: Table) -> np.ndarray:
-    """The rows by file (day), in random order inside each file."""
-    return np.lexsort((rng.random(len(table)), table.day))
+    """The rows by file (day), in random order inside each file but for the first
+    ``LEADING_VALID`` lines, which are valid rows: the shared landing-fault tests copy a file's
+    first records under other names and expect the domain to accept them."""
+    key = rng.random(len(table))
+    valid = np.flatnonzero(table.valid)
+    valid = valid[np.lexsort((key[valid], table.day[valid]))]
+    rank = np.arange(valid.size) - group_starts(table.day[valid])
+    key[valid[rank < LEADING_VALID]] -= 1.0
+    return np.lexsort((key, table.day))
 
 
 def redelivered_days(days: int) -> list[int]:
