@@ -1,9 +1,11 @@
 """How much of what a ``webshop`` sample holds: the sizes that scale with ``events``, the shares
 of every quirk, and the time constants (the shop's clock ticks in microseconds).
 
-At ``--events 10000000 --days 90``: about 200 k customers, 5 k products, 320 k orders with about
-1 M order versions in the extracts. Every quirk and every bad kind appears at least
-``MIN_PER_KIND`` times however small the sample (when the period has room for it).
+At ``--events 10000000 --days 90``: about 200 k customers, 5 k products, 340 k orders with about
+1 M order versions in the extracts. However small the sample, every bad kind appears at least
+``MIN_PER_KIND`` times and every quirk at least once (when the period has room for it: quirks are
+drawn at least ``MIN_PER_KIND`` times, but the daily extract hides some, such as a change undone
+the same day).
 """
 
 from __future__ import annotations
