@@ -63,7 +63,7 @@ class WebshopSample:
 def generate_webshop_sample(
     out_dir: Path, events: int, **options: Unpack[kit.Options]
 ) -> WebshopSample:
-    """Write the daily extracts of the shop's five tables with ``events`` event lines in all;
+    """Write the daily extracts of the shop's tables with ``events`` event lines in all;
     say what was written and what is true of it.
 
     The options are ``seed``, ``start`` (the first day) and ``days``, ``DEFAULT_*`` if not given.
