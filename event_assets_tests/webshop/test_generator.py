@@ -10,14 +10,12 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from event_assets.core.quarantine import rejection_reasons
 from event_assets.generate.__main__ import main
 from event_assets.generate.webshop import (
     BAD_KINDS,
@@ -63,23 +61,6 @@ TYPE_KEYS = {
 ROW_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}")
 EVENT_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}")
 PRICE = re.compile(rb'"price": (-?\d+\.\d+)[,}]')
-
-
-@pytest.fixture(scope="module", autouse=True)
-def declared_reasons() -> Iterator[None]:
-    """The generator checks its kinds against the reasons the webshop models declare. Until the
-    models' branch is merged (issue 14) there is no declaration here, so it stands in with the
-    pinned one; once merged, the real declaration is used (and ``test_generator_contract``
-    holds the two equal)."""
-    try:
-        rejection_reasons("webshop")
-    except ValueError:
-        with pytest.MonkeyPatch.context() as patch:
-            pinned = (*BAD_KINDS, "invalid_encoding")
-            patch.setattr("event_assets.generate.kit.runs.rejection_reasons", lambda _: pinned)
-            yield
-    else:
-        yield
 
 
 def _row_time(text: object) -> datetime | None:
