@@ -147,8 +147,9 @@ def delivery_order(folder: Path) -> list[Path]:
 def replay_streams(files: list[Path], closed_moves_watermark: bool = True):
     """The stream processor by the rules, in plain Python: (written streams, each with the
     number from 0 of the file after which it was written, open streams, late heartbeats,
-    closed-stream heartbeats)."""
+    closed-stream heartbeats, and how often the edges of the rules were met)."""
     watermark, open_streams, closed, written = None, {}, set(), []
+    edges = Counter()
     late = closed_hits = 0
     for number, path in enumerate(files):
         newest = watermark
@@ -157,6 +158,7 @@ def replay_streams(files: list[Path], closed_moves_watermark: bool = True):
                 continue
             beat = json.loads(line)
             ms, key = epoch_ms(beat["event_time"]), (beat["session_id"], beat["program_id"])
+            edges["heartbeat_at_watermark"] += ms == watermark
             if watermark is not None and ms < watermark:
                 late += 1
                 continue
@@ -172,11 +174,13 @@ def replay_streams(files: list[Path], closed_moves_watermark: bool = True):
             stream["last"], stream["count"] = max(stream["last"], ms), stream["count"] + 1
         watermark = newest
         for key, stream in list(open_streams.items()):
+            edges["stream_at_timeout_edge"] += watermark == stream["last"] + STREAM_TIMEOUT_MS
             if watermark > stream["last"] + STREAM_TIMEOUT_MS:
                 written.append((number, *stream_row(stream)))
                 closed.add(key)
                 del open_streams[key]
-    return sorted(written), [stream_row(s) for s in open_streams.values()], late, closed_hits
+    still_open = [stream_row(s) for s in open_streams.values()]
+    return sorted(written), still_open, late, closed_hits, edges
 
 
 def stream_row(stream: dict) -> tuple:
@@ -313,8 +317,13 @@ def test_every_heartbeat_bad_kind_in_the_sample(sample) -> None:
 
 def test_streams_equal_the_truth_and_show_every_quirk(sample) -> None:
     files = sorted((SAMPLE / "playback").glob("*.jsonl"))  # names are in delivery order too
-    written, still_open, late, closed_hits = replay_streams(files)
+    written, still_open, late, closed_hits, edges = replay_streams(files)
     assert written == written_rows(sample)
+    # On the edges of the rules: a heartbeat at the watermark (on time), a stream exactly 60 s
+    # behind it (still open).
+    assert edges["heartbeat_at_watermark"] >= sample.quirks["heartbeat_at_watermark"]
+    assert edges["stream_at_timeout_edge"] >= sample.quirks["stream_at_timeout_edge"]
+    assert min(edges.values()) >= MIN_PER_KIND
     assert sorted(still_open) == sorted(truth_rows(sample.open_streams))
     assert late == sample.bad_heartbeats["late_event"] >= MIN_PER_KIND
     assert closed_hits == sample.bad_heartbeats["stream_closed"] >= MIN_PER_KIND
@@ -350,7 +359,7 @@ def test_streams_equal_the_truth_and_show_every_quirk(sample) -> None:
 
 def test_the_truth_agrees_with_a_replay_of_a_tiny_run(tiny) -> None:
     files = delivery_order(tiny.playback_files[0].parent)
-    written, still_open, late, closed_hits = replay_streams(files)
+    written, still_open, late, closed_hits, _edges = replay_streams(files)
     assert written == written_rows(tiny)
     assert sorted(still_open) == sorted(truth_rows(tiny.open_streams))
     assert (late, closed_hits) == (tiny.bad_heartbeats["late_event"],

@@ -15,7 +15,9 @@ Writes JSON Lines in Python's default style:
   "device", "event_time"}`` every ~4 s with jitter, several programs per session, streams over
   many files, lines out of order inside a file, pauses of 59-60 s, exactly 60 s and 60-61 s,
   long pauses after which a stream's last heartbeats come when it is closed (``stream_closed``),
-  and late files of heartbeats older than the watermark (``late_event``).
+  late files of heartbeats older than the watermark (``late_event``), heartbeats exactly at the
+  watermark before their file (on time) and streams whose last heartbeat is exactly 60 s behind
+  the watermark after a file (still open).
 
 Bad lines, each a copy of a valid one with one defect: web events ``EVENT_BAD_KINDS``,
 heartbeats ``HEARTBEAT_BAD_KINDS``; their names are the rejection reasons (``REASONS``, which
@@ -36,7 +38,8 @@ exactly
 
 The parts: ``web_events`` (users, devices, sessions, times), ``web_files`` (delivery, duplicates,
 bad lines, text), ``playback`` (sessions, streams, heartbeats, pauses), ``playback_files``
-(micro-batches, late files, bad lines, text, modification times), ``faults`` (the defects),
+(micro-batches, late files, bad lines, text, modification times), ``watermark_edges``
+(heartbeats moved onto the rules' edges), ``faults`` (the defects),
 ``groups`` (array helpers), ``truth``, ``generator`` (the run) and ``cli``.
 """
 

@@ -117,7 +117,7 @@ def generate_webapp_sample(
 
     valid_beats, beat_per_kind, late_files, concurrency = plan_heartbeats(heartbeats, files)
     beats, pauses = draw_heartbeats(rng, valid_beats, concurrency, period.start_ms)
-    beat_lines = deliver_heartbeats(rng, beats, files, late_files, beat_per_kind)
+    edges, beat_lines = deliver_heartbeats(rng, beats, files, late_files, beat_per_kind)
     playback_files, beat_counts, beat_sizes = write_playback_files(
         out_dir / PLAYBACK_DIR, beat_lines, PlaybackFormatter(beats), files,
         period.start_ms // 1000,
@@ -145,6 +145,7 @@ def generate_webapp_sample(
             **_web_quirks(sessions, web),
             **planted_gaps,
             **pauses,
+            **edges,
             "one_heartbeat_streams": int(np.count_nonzero(truth.streams.event_count == 1)),
             "multi_program_sessions": int(np.count_nonzero(np.bincount(beats.stream_session) > 1)),
         },

@@ -4,7 +4,8 @@ On-time files each hold the heartbeats of the next stretch of event time (about 
 each), in their lines out of order (up to ``SHUFFLE_MS``). Late files hold a share of the
 heartbeats of the stretches two and three files back, so every one of them is older than what
 came before. Bad lines are copies of valid heartbeats with one defect of ``HEARTBEAT_BAD_KINDS``,
-in their template's file. Files are named ``playback-00001.jsonl``, ... in delivery order, and
+in their template's file. Some heartbeats sit exactly on the watermark's edges
+(``watermark_edges``). Files are named ``playback-00001.jsonl``, ... in delivery order, and
 their modification times follow the same order (the processor orders by it, then by name).
 """
 
@@ -21,6 +22,7 @@ from event_assets.generate.kit import SECOND_MS
 from event_assets.generate.webapp.faults import HEARTBEAT_BAD_KINDS, spoil_heartbeat
 from event_assets.generate.webapp.groups import file_order, id_texts
 from event_assets.generate.webapp.playback import DEVICES, PROGRAMS, Heartbeats
+from event_assets.generate.webapp.watermark_edges import plant_watermark_edges
 
 MIN_PER_KIND = 6
 BAD_SHARE_PER_KIND = 0.002
@@ -58,7 +60,9 @@ class PlaybackLines:
 
 def deliver_heartbeats(
     rng: np.random.Generator, beats: Heartbeats, files: int, late_files: int, per_kind: int
-) -> PlaybackLines:
+) -> tuple[dict[str, int], PlaybackLines]:
+    """Every heartbeat's file and place in it (some moved onto the watermark's edges, see
+    ``watermark_edges``), and the bad lines; how many heartbeats of each edge."""
     n = beats.time.size
     on_time_files = files - late_files
     # Stretches of event time with the same number of heartbeats, one per on-time file.
@@ -74,6 +78,9 @@ def deliver_heartbeats(
     for j, s in enumerate(after.tolist()):
         late_of[np.isin(stretch, (s - 3, s - 2)) & (rng.random(n) < LATE_SHARE)] = j
     # Delivery number of stretch s: s plus the late files before it; of late file j: after it.
+    edges = plant_watermark_edges(
+        rng, beats.time, beats.stream, stretch, late_of < 0, on_time_files
+    )
     late_before = np.searchsorted(after, np.arange(on_time_files), side="left")
     file = np.where(late_of >= 0, after[late_of] + np.arange(after.size)[late_of] + 1,
                     stretch + late_before[stretch])  # fmt: skip
@@ -81,7 +88,7 @@ def deliver_heartbeats(
 
     template = rng.choice(np.flatnonzero(late_of < 0), size=per_kind * len(HEARTBEAT_BAD_KINDS))
     bad = np.repeat(np.arange(1, len(HEARTBEAT_BAD_KINDS) + 1, dtype=np.int8), per_kind)
-    return PlaybackLines(
+    return edges, PlaybackLines(
         heartbeat=np.concatenate([np.arange(n), template]),
         file=np.concatenate([file, file[template]]),
         key=np.concatenate([key, key[template] + rng.integers(1, SECOND_MS, template.size)]),
