@@ -75,8 +75,9 @@ def deliver_heartbeats(
     if late_files:
         after = np.unique(np.clip(after, 3, on_time_files - 1))
     late_of = np.full(n, -1)
+    taken = rng.random(n) < LATE_SHARE
     for j, s in enumerate(after.tolist()):
-        late_of[np.isin(stretch, (s - 3, s - 2)) & (rng.random(n) < LATE_SHARE)] = j
+        late_of[taken & ((stretch == s - 3) | (stretch == s - 2))] = j
     # Delivery number of stretch s: s plus the late files before it; of late file j: after it.
     edges = plant_watermark_edges(
         rng, beats.time, beats.stream, stretch, late_of < 0, on_time_files
