@@ -370,6 +370,19 @@ def test_the_truth_agrees_with_a_replay_of_a_tiny_run(tiny) -> None:
     )  # fmt: skip
 
 
+@pytest.mark.parametrize("files", [1, 5, 6, 10])
+def test_any_number_of_files_holds_every_heartbeat_and_agrees_with_a_replay(tmp_path, files):
+    run = webapp.generate_webapp_sample(tmp_path, 1_000, heartbeats=400, files=files, seed=files)
+    assert len(run.playback_files) == files and run.heartbeats == 400
+    assert all(run.lines_per_file[p] > 0 for p in run.playback_files)
+    assert run.late_files == (0 if files < 6 else 1)
+    written, still_open, late, closed_hits, _edges = replay_streams(run.playback_files)
+    assert written == written_rows(run)
+    assert sorted(still_open) == sorted(truth_rows(run.open_streams))
+    assert (late, closed_hits) == (run.bad_heartbeats["late_event"],
+                                   run.bad_heartbeats["stream_closed"])  # fmt: skip
+
+
 def test_every_file_starts_with_plain_valid_lines(sample) -> None:
     for path in sample.files:
         first = path.read_bytes().splitlines()[:3]

@@ -55,7 +55,6 @@ class PlaybackLines:
     file: np.ndarray
     key: np.ndarray
     bad: np.ndarray  # 0, or 1 + index into HEARTBEAT_BAD_KINDS
-    in_late_file: np.ndarray
 
 
 def deliver_heartbeats(
@@ -69,22 +68,20 @@ def deliver_heartbeats(
     by_time = np.argsort(beats.time, kind="stable")
     stretch = np.empty(n, dtype=np.int64)
     stretch[by_time] = np.arange(n) * on_time_files // n
-    # Late file j comes right after stretch after[j], with heartbeats of the two before that
-    # one's predecessor: all older than the newest heartbeat delivered before it.
-    after = np.linspace(3, on_time_files - 1, late_files + 2)[1:-1].astype(np.int64)
-    if late_files:
-        after = np.unique(np.clip(after, 3, on_time_files - 1))
+    # Late file j comes right after stretch after[j] (3 or later, all distinct), with heartbeats
+    # of the stretches two and three before it: all older than the newest delivered before it.
+    after = 3 + np.arange(1, late_files + 1) * (on_time_files - 3) // (late_files + 1)
     late_of = np.full(n, -1)
     taken = rng.random(n) < LATE_SHARE
     for j, s in enumerate(after.tolist()):
         late_of[taken & ((stretch == s - 3) | (stretch == s - 2))] = j
-    # Delivery number of stretch s: s plus the late files before it; of late file j: after it.
     edges = plant_watermark_edges(
         rng, beats.time, beats.stream, stretch, late_of < 0, on_time_files
     )
-    late_before = np.searchsorted(after, np.arange(on_time_files), side="left")
-    file = np.where(late_of >= 0, after[late_of] + np.arange(after.size)[late_of] + 1,
-                    stretch + late_before[stretch])  # fmt: skip
+    # Delivery number of stretch s: s plus the late files before it; of late file j: after it.
+    file = stretch + np.searchsorted(after, np.arange(on_time_files), side="left")[stretch]
+    late = late_of >= 0
+    file[late] = after[late_of[late]] + late_of[late] + 1
     key = beats.time + rng.integers(0, SHUFFLE_MS, n)
 
     template = rng.choice(np.flatnonzero(late_of < 0), size=per_kind * len(HEARTBEAT_BAD_KINDS))
@@ -94,7 +91,6 @@ def deliver_heartbeats(
         file=np.concatenate([file, file[template]]),
         key=np.concatenate([key, key[template] + rng.integers(1, SECOND_MS, template.size)]),
         bad=np.concatenate([np.zeros(n, dtype=np.int8), bad]),
-        in_late_file=np.concatenate([late_of >= 0, np.zeros(template.size, dtype=bool)]),
     )
 
 
