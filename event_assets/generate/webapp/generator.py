@@ -21,7 +21,12 @@ from event_assets.generate.webapp.playback_files import (
     write_playback_files,
 )
 from event_assets.generate.webapp.truth import playback_streams, web_sessions
-from event_assets.generate.webapp.web_events import draw_web_events
+from event_assets.generate.webapp.web_events import (
+    ZONE_NO_MS,
+    ZONE_OFFSET,
+    WebEvents,
+    draw_web_events,
+)
 from event_assets.generate.webapp.web_files import (
     WebFormatter,
     deliver_events,
@@ -158,7 +163,7 @@ def generate_webapp_sample(
     )
 
 
-def _web_quirks(sessions: pd.DataFrame, web) -> dict[str, int]:
+def _web_quirks(sessions: pd.DataFrame, web: WebEvents) -> dict[str, int]:
     started = sessions.started_at.dt.floor("D")
     upgraded = pd.DataFrame({"device": web.device, "version": web.version}).groupby("device")
     versions = upgraded.version.nunique()
@@ -170,8 +175,8 @@ def _web_quirks(sessions: pd.DataFrame, web) -> dict[str, int]:
         "users_with_several_devices": int(
             (sessions.groupby("user_id").device_id.nunique() > 1).sum()
         ),
-        "times_with_offset": int(np.count_nonzero(web.zone == 1)),
-        "times_without_ms": int(np.count_nonzero(web.zone == 2)),
+        "times_with_offset": int(np.count_nonzero(web.zone == ZONE_OFFSET)),
+        "times_without_ms": int(np.count_nonzero(web.zone == ZONE_NO_MS)),
     }
 
 
