@@ -109,3 +109,18 @@ def assert_quarantine(settings, sample) -> None:
         settings,
         "select count(*) from webapp.int_webapp__events_classified where status = 'duplicate'",
     ) == [(sample.duplicates,)]
+
+
+def test_a_day_at_a_time_gives_the_same_tables(settings, defs, sample, tmp_path):
+    """The incremental path: the event files in three deliveries (a day's late lines come in
+    the next day's file, so a delivery reopens the sessions of the day before)."""
+    events = settings.landing_dir("webapp") / "events"
+    events.mkdir(parents=True)
+    (events.parent / "playback").mkdir()  # a source without files yet
+    deliveries = [sample.event_files[:2], sample.event_files[2:3], sample.event_files[3:]]
+    with dg.DagsterInstance.ephemeral() as instance:
+        for files in deliveries:
+            for path in files:
+                shutil.copy2(path, events / path.name)
+            run(defs, instance, tmp_path)
+    assert_batch_tables(settings, sample)
