@@ -34,7 +34,7 @@ def run(defs, instance, tmp_path):
     return outcome
 
 
-def table(settings, sql: str) -> pd.DataFrame:
+def table_of(settings, sql: str) -> pd.DataFrame:
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
         return conn.execute(sql).df()
 
@@ -58,7 +58,7 @@ def expected_daily(sessions: pd.DataFrame) -> pd.DataFrame:
 
 
 def assert_batch_tables(settings, sample) -> None:
-    stored = table(
+    stored = table_of(
         settings,
         f"select {', '.join(SESSION_COLUMNS)} from webapp.webapp_sessions order by all",
     )
@@ -90,6 +90,42 @@ def test_sessions_daily_activity_and_insights_of_the_sample(settings, defs, samp
         run(defs, instance, tmp_path)
     assert_batch_tables(settings, sample)
     assert_quarantine(settings, sample)
+    assert_streams(settings, sample)
+
+
+STREAM_COLUMNS = ["user_id", "program_id", "start_time", "session_id", "device",
+                  "stream_duration_seconds", "event_count"]  # fmt: skip
+
+
+def assert_streams(settings, sample) -> None:
+    """The processor's streams, open streams and judged heartbeats equal the truth's."""
+    for table, expected in [
+        ("playback_streams", sample.streams),
+        ("playback_open_streams", sample.open_streams),
+    ]:
+        stored = table_of(
+            settings,
+            f"select {', '.join(STREAM_COLUMNS[:5])}, "
+            + (
+                "stream_duration_seconds"
+                if table == "playback_streams"
+                else "round((epoch_us(last_event_at) - epoch_us(start_time)) / 1e6, 6)"
+            )
+            + f" as stream_duration_seconds, event_count from webapp.{table}",
+        )
+        stored["start_time"] = stored["start_time"].astype("datetime64[ms]")
+        pd.testing.assert_frame_equal(
+            stored.sort_values(["session_id", "program_id"], ignore_index=True),
+            expected[STREAM_COLUMNS].sort_values(["session_id", "program_id"], ignore_index=True),
+            check_dtype=False,
+        )
+    judged = rows(
+        settings,
+        "select reason, count(*) from webapp.playback_rejected_heartbeats group by 1 order by 1",
+    )
+    assert judged == sorted(
+        (kind, n) for kind, n in sample.bad_heartbeats.items() if kind in webapp.JUDGED_KINDS and n
+    )
 
 
 def assert_quarantine(settings, sample) -> None:

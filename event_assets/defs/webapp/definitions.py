@@ -14,6 +14,8 @@ from event_assets.core.quarantine import rejected_table
 from event_assets.defs.webapp.names import DOMAIN, SOURCES
 from event_assets.defs.webapp.schemas import SCHEMAS
 from event_assets.defs.webapp.stats import webapp_stats
+from event_assets.defs.webapp.stream_asset import playback_stream_processor
+from event_assets.defs.webapp.stream_checks import STREAM_CHECKS
 
 domain = Domain(
     name=DOMAIN,
@@ -22,16 +24,21 @@ domain = Domain(
     freshness=dict.fromkeys([*SCHEMAS, rejected_table(DOMAIN)], DAILY_FILES),
     sources=SOURCES,
     dbt_assets=build_dbt_assets(DOMAIN),
-    assets=[webapp_stats],
+    assets=[playback_stream_processor, webapp_stats],
     asset_checks=[
         *(build_pandera_check(DOMAIN, table, schema) for table, schema in SCHEMAS.items()),
         build_pandera_check(DOMAIN, rejected_table(DOMAIN), rejected_records_schema(DOMAIN)),
+        # the processor's quarantine (late_event, stream_closed) has the same contract
+        build_pandera_check(
+            DOMAIN, "playback_rejected_heartbeats", rejected_records_schema(DOMAIN)
+        ),
         *(
             build_reconciliation_check(
                 DOMAIN, raw_table(DOMAIN, source), f"int_webapp__{source}_classified"
             )
             for source in SOURCES
         ),
+        *STREAM_CHECKS,
     ],
 )
 

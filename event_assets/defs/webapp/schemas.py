@@ -49,4 +49,33 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         checks=[Check(lambda data: data.lazyframe.select(pl.len() == 1), error="one row")],
         description=f"{DOMAIN}.webapp_insights: exactly one row of answers.",
     ),
+    "playback_streams": pa.DataFrameSchema(
+        {
+            "user_id": Column(pl.Utf8),
+            "program_id": Column(pl.Utf8),
+            "start_time": Column(pl.Datetime),
+            "session_id": Column(pl.Utf8),
+            "device": Column(pl.Utf8, nullable=True),
+            # a heartbeat may come before the start the player claims: negative is possible
+            "stream_duration_seconds": Column(pl.Float64),
+            "event_count": Column(pl.Int64, Check.ge(1)),
+        },
+        unique=["session_id", "program_id"],
+        description=f"{DOMAIN}.playback_streams: every stream once.",
+    ),
+    "playback_open_streams": pa.DataFrameSchema(
+        {
+            "user_id": Column(pl.Utf8),
+            "program_id": Column(pl.Utf8),
+            "start_time": Column(pl.Datetime),
+            "session_id": Column(pl.Utf8),
+            "device": Column(pl.Utf8, nullable=True),
+            "first_event_at": Column(pl.Datetime),
+            "last_event_at": Column(pl.Datetime),
+            "event_count": Column(pl.Int64, Check.ge(1)),
+        },
+        unique=["session_id", "program_id"],
+        checks=[_in_order("first_event_at", "last_event_at")],
+        description=f"{DOMAIN}.playback_open_streams: the open streams, each once.",
+    ),
 }

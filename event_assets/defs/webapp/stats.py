@@ -8,13 +8,14 @@ from event_assets.core.names import qualified
 from event_assets.core.stats import DailyPlot, build_stats_asset
 from event_assets.defs.webapp.names import DOMAIN
 
-SESSIONS, DAILY, INSIGHTS, HEARTBEATS = (
+SESSIONS, DAILY, INSIGHTS, HEARTBEATS, STREAMS = (
     qualified(DOMAIN, table)
     for table in (
         "webapp_sessions",
         "webapp_daily_activity",
         "webapp_insights",
         "int_webapp__playback_classified",
+        "playback_streams",
     )
 )
 # Histogram bins of session durations: 5 minutes, so the 30-minute gap rule shows its shape.
@@ -34,7 +35,17 @@ def compute_stats(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
         "daily_activity": daily_activity,
         "session_durations": session_durations(conn),
         "heartbeats": heartbeats,
+        "stream_durations": stream_durations(conn),
     }
+
+
+def stream_durations(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Written playback streams per minute of duration (the histogram)."""
+    return conn.execute(
+        f"""select floor(stream_duration_seconds / 60) as duration_minutes,
+                  count(*) as streams
+           from {STREAMS} group by all order by all"""
+    ).df()
 
 
 def session_durations(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -49,7 +60,13 @@ def session_durations(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 webapp_stats = build_stats_asset(
     DOMAIN,
-    deps=["webapp_sessions", "webapp_daily_activity", "webapp_insights", "webapp_rejected_events"],
+    deps=[
+        "webapp_sessions",
+        "webapp_daily_activity",
+        "webapp_insights",
+        "webapp_rejected_events",
+        "playback_streams",
+    ],
     classified_table="int_webapp__events_classified",
     compute=compute_stats,
     plot=DailyPlot(
@@ -61,6 +78,6 @@ webapp_stats = build_stats_asset(
         caption="session durations",
     ),
     description="The answers (most active day, most events in a session, average session "
-    "duration), daily activity, a histogram of session durations, heartbeats by status, web "
-    "events by status and rejected records by reason.",
+    "duration), daily activity, histograms of session and stream durations, heartbeats by "
+    "status, web events by status and rejected records by reason.",
 )
