@@ -15,10 +15,17 @@ from hypothesis import strategies as st
 from event_assets.defs.webapp import stream_processor
 from event_assets_tests.webapp.stream_inputs import T0, load_files
 
+# Times on a grid of whole seconds (plus a few ms), so that a heartbeat exactly 60 s after another
+# stream's last one, the edge of `>` against `>=`, comes often.
+ms = st.integers(0, 2).map(lambda n: (0, 1, 999)[n])
 stream = st.tuples(
-    st.integers(0, 120_000),  # first heartbeat, ms after T0
+    st.integers(0, 120).map(lambda s: s * 1000),  # first heartbeat, ms after T0
     st.integers(0, 5_000),  # start_time before the first heartbeat, ms
-    st.lists(st.integers(0, 60_000), max_size=8),  # gaps between heartbeats, ms (60 s at most)
+    # gaps between heartbeats, ms: 60 s at most
+    st.lists(
+        st.tuples(st.integers(0, 59), ms).map(lambda g: g[0] * 1000 + g[1]) | st.just(60_000),
+        max_size=8,
+    ),  # fmt: skip
     st.sampled_from(["ios", "android", "web"]),
 )
 
