@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import duckdb
 import pandas as pd
 
+from event_assets.core.ingest import RAW_COLUMNS
 from event_assets.core.ledger import LEDGER_TABLE, ensure_ledger
 from event_assets.defs.webapp.stream_processor import CLASSIFIED, RAW_TABLE
 
@@ -20,6 +21,7 @@ def load_files(conn: duckdb.DuckDBPyConnection, files: list[list[Heartbeat]]) ->
     """Append the files (each a list of heartbeats) after those already loaded."""
     ensure_ledger(conn)
     conn.execute("create schema if not exists webapp")
+    conn.execute(f"create table if not exists {RAW_TABLE} ({RAW_COLUMNS})")
     conn.execute(
         f"""create table if not exists {CLASSIFIED} (raw_id BIGINT, source_file VARCHAR,
             file_hash VARCHAR, line_number BIGINT, ingested_at TIMESTAMP, status VARCHAR,
@@ -70,12 +72,12 @@ def shuffled_files(seed: int, streams: int, files: int) -> list[list[Heartbeat]]
 
 def dump(conn: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     """Every table the processor writes, ordered (the batches without their wall-clock time)."""
-    tables = ["playback_streams", "playback_open_streams", "playback_heartbeats",
-              "playback_rejected_heartbeats", "playback_batches"]  # fmt: skip
+    tables = ["playback_streams", "playback_open_streams", "int_webapp__playback_heartbeats",
+              "playback_rejected_heartbeats", "int_webapp__playback_batches"]  # fmt: skip
     return {
         table: conn.execute(
             f"select * exclude (processed_at) from webapp.{table} order by all"
-            if table == "playback_batches"
+            if table == "int_webapp__playback_batches"
             else f"select * from webapp.{table} order by all"
         ).fetchall()
         for table in tables

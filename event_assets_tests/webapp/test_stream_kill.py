@@ -55,7 +55,9 @@ def run_and_kill(warehouse: Path, stop_at: int, tmp_path: Path) -> str:
 
 def batches_done(warehouse: Path) -> int:
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        return conn.execute("select count(*) from webapp.playback_batches").fetchone()[0]
+        return conn.execute("select count(*) from webapp.int_webapp__playback_batches").fetchone()[
+            0
+        ]
 
 
 def test_a_kill_in_the_middle_of_a_batch_loses_nothing_and_repeats_nothing(tmp_path):

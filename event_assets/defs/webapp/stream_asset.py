@@ -10,7 +10,7 @@ from event_assets.core.names import asset_key
 from event_assets.core.table_metadata import table_metadata, table_name
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 from event_assets.defs.webapp import stream_processor
-from event_assets.defs.webapp.names import DOMAIN
+from event_assets.defs.webapp.names import DOMAIN, SOURCES
 
 # The allowed lateness of the watermark in seconds (the spec's default: 0).
 LATENESS_VAR = "EVENT_ASSETS_WEBAPP_LATENESS_SECONDS"
@@ -48,7 +48,11 @@ def playback_stream_processor(warehouse: Warehouse):
     """Processes every ingested playback file not processed yet, in arrival order, one DuckDB
     transaction per file."""
     with warehouse.connect() as conn:
-        done = stream_processor.process_pending(conn, lateness_seconds())
+        done = stream_processor.process_pending(
+            conn,
+            lateness_seconds(),
+            landing=warehouse.settings.landing_dir(DOMAIN) / SOURCES["playback"],
+        )
         for table in TABLES:
             yield dg.MaterializeResult(
                 asset_key=asset_key(DOMAIN, table),

@@ -51,7 +51,7 @@ def processed_heartbeats_reconcile(warehouse: Warehouse) -> dg.AssetCheckResult:
             f"""select
                     (select count(*) from {CLASSIFIED}
                      where status = 'valid' and (source_file, file_hash) in (
-                         select source_file, file_hash from {BATCHES})),
+                         select source_file, unnest(file_hashes) from {BATCHES})),
                     (select count(*) from {HEARTBEATS}),
                     (select count(*) from {REJECTED}),
                     (select coalesce(sum(event_count), 0) from {STREAMS})

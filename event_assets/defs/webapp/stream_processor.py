@@ -13,14 +13,17 @@ Per batch, all in SQL over the batch's rows (never a Python loop over heartbeats
 5. every open stream with watermark > last heartbeat + timeout is written to playback_streams
    once and leaves the open streams.
 The state between batches is the open streams and the ledger, not the past heartbeats: a batch
-costs the same at the first file as at the thousandth.
+costs the same at the first file as at the thousandth. The ledger and the accepted heartbeats are
+internal (`int_` names: not served); the streams, the open streams and the quarantine are.
 
 Input: the valid rows of `int_webapp__playback_classified` (dbt's syntax judgement) and the
 ingestion ledger's modification times of the files.
 """
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -32,10 +35,10 @@ CLASSIFIED = qualified(DOMAIN, "int_webapp__playback_classified")
 BATCHES, OPEN_STREAMS, STREAMS, HEARTBEATS, REJECTED = (
     qualified(DOMAIN, table)
     for table in (
-        "playback_batches",
+        "int_webapp__playback_batches",
         "playback_open_streams",
         "playback_streams",
-        "playback_heartbeats",
+        "int_webapp__playback_heartbeats",
         "playback_rejected_heartbeats",
     )
 )
@@ -46,11 +49,12 @@ _STREAM_COLUMNS = """user_id VARCHAR NOT NULL, program_id VARCHAR NOT NULL,
     start_time TIMESTAMP NOT NULL, session_id VARCHAR NOT NULL, device VARCHAR"""
 _TABLES = [
     f"""create table if not exists {BATCHES} (
-        source_file VARCHAR NOT NULL, file_hash VARCHAR NOT NULL, mtime_ns BIGINT NOT NULL,
-        batch_number BIGINT NOT NULL, watermark_before TIMESTAMP, max_event_at TIMESTAMP,
+        batch_number BIGINT PRIMARY KEY, source_file VARCHAR NOT NULL,
+        file_hashes VARCHAR[] NOT NULL, mtime_ns BIGINT NOT NULL,
+        watermark_before TIMESTAMP, max_event_at TIMESTAMP,
         heartbeats BIGINT NOT NULL, accepted BIGINT NOT NULL, late_events BIGINT NOT NULL,
         stream_closed_events BIGINT NOT NULL, streams_closed BIGINT NOT NULL,
-        processed_at TIMESTAMP NOT NULL, PRIMARY KEY (source_file, file_hash))""",
+        processed_at TIMESTAMP NOT NULL)""",
     f"""create table if not exists {OPEN_STREAMS} ({_STREAM_COLUMNS},
         first_event_at TIMESTAMP NOT NULL, last_event_at TIMESTAMP NOT NULL,
         event_count BIGINT NOT NULL, PRIMARY KEY (session_id, program_id))""",
@@ -63,15 +67,19 @@ _TABLES = [
         batch_number BIGINT NOT NULL)""",
     f"""create table if not exists {REJECTED} (source_file VARCHAR NOT NULL,
         line_number BIGINT NOT NULL, file_hash VARCHAR NOT NULL, reason VARCHAR NOT NULL,
-        raw_record VARCHAR, ingested_at TIMESTAMP NOT NULL, raw_id BIGINT PRIMARY KEY,
-        user_id VARCHAR, session_id VARCHAR, program_id VARCHAR, event_time VARCHAR)""",
+        raw_record VARCHAR, ingested_at TIMESTAMP NOT NULL, user_id VARCHAR,
+        session_id VARCHAR, program_id VARCHAR, event_time VARCHAR,
+        PRIMARY KEY (source_file, file_hash, line_number))""",
 ]
 
 
 @dataclass(frozen=True)
 class Batch:
+    """One landed file not processed yet: every content of it the ingestion stored since (a
+    file caught half-written and completed later is stored in two parts: one batch)."""
+
     source_file: str
-    file_hash: str
+    file_hashes: list[str]
     mtime_ns: int
 
 
@@ -84,26 +92,58 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection) -> None:
 def pending_batches(conn: duckdb.DuckDBPyConnection) -> list[Batch]:
     """The ingested playback files not processed yet, in arrival order (mtime, then name)."""
     rows = conn.execute(
-        f"""select source_file, file_hash, max(mtime_ns) as mtime_ns
-            from main.{LEDGER_TABLE}
-            where raw_table = ? and error is null
-                and (source_file, file_hash) not in (select source_file, file_hash from {BATCHES})
-            group by all order by mtime_ns, source_file""",
+        f"""with loads as (
+                select source_file, file_hash, max(mtime_ns) as mtime_ns
+                from main.{LEDGER_TABLE}
+                where raw_table = ? and error is null
+                group by source_file, file_hash
+            ),
+            processed as (
+                select source_file, unnest(file_hashes) as file_hash from {BATCHES}
+            )
+            select source_file, list(file_hash order by mtime_ns, file_hash), min(mtime_ns)
+            from loads
+            where (source_file, file_hash) not in (select source_file, file_hash from processed)
+            group by source_file
+            order by min(mtime_ns), source_file""",
         [RAW_TABLE],
     ).fetchall()
     return [Batch(*row) for row in rows]
+
+
+def unfinished(conn: duckdb.DuckDBPyConnection, landing: Path | None, batch: Batch) -> bool:
+    """Whether the file is still being written: it ends inside a line (no final line feed) and
+    that last line did not parse. Its batch and every later one wait (arrival order), so that
+    the file is one micro-batch once complete, as if it had landed whole."""
+    path = landing / batch.source_file if landing else None
+    if path is None or not path.is_file() or path.stat().st_size == 0:
+        return False
+    with path.open("rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        if handle.read(1) == b"\n":
+            return False
+    (last_error,) = conn.execute(
+        f"""select arg_max(load_error, line_number) from {RAW_TABLE}
+            where source_file = ? and file_hash = ?""",
+        [batch.source_file, batch.file_hashes[-1]],
+    ).fetchone()
+    return last_error == "malformed_json"
 
 
 def process_pending(
     conn: duckdb.DuckDBPyConnection,
     lateness_seconds: float = 0.0,
     inside_transaction: Callable[[Batch], None] | None = None,
+    landing: Path | None = None,
 ) -> list[Batch]:
-    """Process every pending batch in order, one transaction each; returns them.
+    """Process every pending batch in order, one transaction each; returns them. `landing`:
+    the playback folder, to see a file still being written (see `unfinished`).
     `inside_transaction`: called before each commit (the kill -9 test stops there)."""
     ensure_tables(conn)
     done = []
     for batch in pending_batches(conn):
+        if unfinished(conn, landing, batch):
+            break
         conn.execute("begin transaction")
         try:
             _process(conn, batch, lateness_seconds)
@@ -135,15 +175,19 @@ def _process(conn: duckdb.DuckDBPyConnection, batch: Batch, lateness_seconds: fl
                     ) then 'stream_closed'
                 end as judgement
             from {CLASSIFIED} as c
-            where c.status = 'valid' and c.source_file = ? and c.file_hash = ?""",
-        [max_before, batch.source_file, batch.file_hash],
+            where c.status = 'valid' and c.source_file = ?
+                and c.file_hash in (select unnest(?))""",
+        [max_before, batch.source_file, batch.file_hashes],
     )
     conn.execute(
         f"""insert into {REJECTED}
-            select 'playback/' || source_file, line_number, file_hash, judgement,
-                   raw_record, ingested_at, raw_id, user_id, session_id, program_id,
-                   event_time_text
-            from batch_rows where judgement is not null"""
+            select 'playback/' || b.source_file, b.line_number, b.file_hash, b.judgement,
+                   cast(raw.record as varchar), b.ingested_at, b.user_id, b.session_id,
+                   b.program_id, b.event_time_text
+            from batch_rows as b
+            -- the record as it arrived (classification keeps it for its own rejects only)
+            left join {RAW_TABLE} as raw on raw.raw_id = b.raw_id
+            where b.judgement is not null"""
     )
     conn.execute(
         f"""insert into {HEARTBEATS}
@@ -192,11 +236,11 @@ def _process(conn: duckdb.DuckDBPyConnection, batch: Batch, lateness_seconds: fl
     conn.execute(f"delete from {OPEN_STREAMS} where {closing}", [max_after])
     conn.execute(
         f"""insert into {BATCHES}
-            select ?, ?, ?, {number}, cast(? as timestamp) - {lateness}, cast(? as timestamp),
+            select {number}, ?, ?, ?, cast(? as timestamp) - {lateness}, cast(? as timestamp),
                    count(*), count(*) filter (where judgement is null),
                    count(*) filter (where judgement = 'late_event'),
                    count(*) filter (where judgement = 'stream_closed'),
                    ?, current_timestamp
             from batch_rows""",
-        [batch.source_file, batch.file_hash, batch.mtime_ns, max_before, max_after, closed],
+        [batch.source_file, batch.file_hashes, batch.mtime_ns, max_before, max_after, closed],
     )

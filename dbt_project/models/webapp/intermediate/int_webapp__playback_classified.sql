@@ -1,11 +1,11 @@
 -- Every raw heartbeat exactly once with the status its own text gives it: 'rejected' with the
 -- first reason that applies (the ingestion's load error, no JSON object, a missing user,
--- session or program id, an event or start time that does not parse) or 'valid'. Whether a
--- valid heartbeat is on time depends on the watermark when its file arrived: the stream
--- processor judges that (late_event, stream_closed), not this model. A heartbeat repeated is a
--- heartbeat counted: the player does not resend, so there are no duplicates here.
+-- session or program id, an event or start time that does not parse), 'duplicate' (the same
+-- record text delivered before, in any file: a file landed again in another encoding or under
+-- another name) or 'valid'. Whether a valid heartbeat is on time depends on the watermark when
+-- its file arrived: the stream processor judges that (late_event, stream_closed), not this model.
 --
--- Incremental (append): a row's status depends only on itself.
+-- Incremental (append): a row's status depends only on itself and on the copies before it.
 
 {{ config(
     materialized='incremental',
@@ -34,7 +34,8 @@ checked_rows as (
     select
         *,
         {{ parse_utc_timestamp('start_time_text') }} as start_time,
-        {{ parse_utc_timestamp('event_time_text') }} as event_at
+        {{ parse_utc_timestamp('event_time_text') }} as event_at,
+        {{ hash_key('raw_record') }} as record_key
     from raw_rows
 ),
 
@@ -49,6 +50,18 @@ judged_rows as (
             when start_time is null or event_at is null then 'unparseable_time'
         end as reason
     from checked_rows
+),
+
+numbered_rows as (
+    select
+        *,
+        case
+            when reason is null then row_number() over (
+                partition by record_key
+                order by ingested_at, source_file, line_number, file_hash
+            )
+        end as copy_number
+    from judged_rows
 )
 
 select
@@ -57,9 +70,19 @@ select
     file_hash,
     line_number,
     ingested_at,
-    case when reason is null then 'valid' else 'rejected' end as status,
+    case
+        when reason is not null then 'rejected'
+        when copy_number > 1 then 'duplicate'
+        {% if is_incremental() %}
+            when record_key in (
+                select record_key from {{ this }} where status = 'valid'
+            ) then 'duplicate'
+        {% endif %}
+        else 'valid'
+    end as status,
     reason,
     case when reason is not null then raw_record end as raw_record,
+    record_key,
     user_id,
     session_id,
     program_id,
@@ -69,4 +92,4 @@ select
     start_time,
     event_at,
     {{ run_started_timestamp() }} as classified_at
-from judged_rows
+from numbered_rows
