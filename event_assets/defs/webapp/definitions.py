@@ -21,7 +21,9 @@ domain = Domain(
     name=DOMAIN,
     owner="team:webapp",
     # the tables analysts query (those with a Pandera contract) are fed by daily files
-    freshness=dict.fromkeys([*SCHEMAS, rejected_table(DOMAIN)], DAILY_FILES),
+    freshness=dict.fromkeys(
+        [*SCHEMAS, rejected_table(DOMAIN), "playback_rejected_heartbeats"], DAILY_FILES
+    ),
     sources=SOURCES,
     dbt_assets=build_dbt_assets(DOMAIN),
     assets=[playback_stream_processor, webapp_stats],
