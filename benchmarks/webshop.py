@@ -42,6 +42,7 @@ from event_assets.generate.webshop import DEFAULT_START
 BENCH_DIR = Path(__file__).resolve().parent
 FLOOR_SQL = BENCH_DIR / "webshop_floor.sql"
 LINES = "lines.json"  # lines per generated file, written next to the data set
+REDELIVERED = "-redelivered"
 
 # --- the contract tables: keys and column kinds ---------------------------------------------
 
@@ -124,14 +125,19 @@ def file_set(dataset: Dataset, first: str, last: str) -> FileSet:
     lines = json.loads((dataset.directory / LINES).read_text())
     files = [p for p in dataset.files if first <= _day(p) <= last]
     names = [str(p.relative_to(dataset.directory)) for p in files]
-    events = sum(lines[n] for n in names if n.startswith("event/"))
-    rows = {t: sum(lines[n] for n in names if n.startswith(f"{t}/")) for t in ("order", "customer")}
+    # a re-delivered file's lines are copies: the events are those of the daily files
+    events = sum(lines[n] for n in names if n.startswith("event/") and REDELIVERED not in n)
+    rows = {
+        t: sum(lines[n] for n in names if n.startswith(f"{t}/") and REDELIVERED not in n)
+        for t in ("order", "customer")
+    }
     mb = sum(p.stat().st_size for p in files) / 1e6
+    again = sum(REDELIVERED in p.name for p in files)
     what = f"{first} .. {last}" if first != last else f"the day {first}"
     description = (
         f"{events:,} events, {rows['order']:,} order and {rows['customer']:,} customer rows in "
-        f"{len(files)} file(s) ({what}, {mb:,.1f} MB) of {dataset.events:,} events generated "
-        f"over {dataset.days} days, seed {dataset.seed}"
+        f"{len(files)} file(s) ({again} re-delivered; {what}, {mb:,.1f} MB) of "
+        f"{dataset.events:,} events generated over {dataset.days} days, seed {dataset.seed}"
     )
     info = {"seed": dataset.seed, "start": first, "days": len(set(map(_day, files)))}
     info["generated_events"], info["generated_days"] = dataset.events, dataset.days
