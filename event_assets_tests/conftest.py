@@ -33,6 +33,24 @@ DOMAINS = sorted(
 )
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadscope` (a module's tests on one worker, its module fixtures built once), with
+    one change: a module's tests parametrized by domain are a unit per domain. The fault suite's
+    modules take minutes per domain; as one unit each they left a worker busy long after the
+    others were done."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class LoadScopeByDomain(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            parameter = nodeid.rsplit("[", 1)[-1][:-1] if nodeid.endswith("]") else ""
+            return f"{scope}[{parameter}]" if parameter in DOMAINS else scope
+
+    return LoadScopeByDomain(config, log)
+
+
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """A fresh data directory with an empty `landing/<domain>/` per domain, files ready at once."""

@@ -1,9 +1,11 @@
 """`<domain>_stale_days`: which days of a daily-partitioned part no longer match the models.
 
-The asset records the days as contiguous ranges in its metadata; the domain's follow-up
-(`pipeline.Domain`) turns them into one run per range, in the UI (a sensor) and headless alike.
-Days before the domain's first day have no partition: they are left out, and its check
-`covers_every_day_with_data` warns with their count and the setting that moves the first day.
+The asset first makes the partitions reach the newest stale day (`DailyPartitions.extend_through`),
+then records the stale days and the days it added as contiguous ranges in its metadata; the
+domain's follow-up (`pipeline.Domain`) turns them into one run per range, in the UI (a sensor) and
+headless alike. Days before the domain's first day have no partition: they are left out, and its
+check `covers_every_day_with_data` warns with their count and the setting that moves the first
+day.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -15,7 +17,7 @@ import duckdb
 
 from event_assets.core.catalog import code_reference
 from event_assets.core.names import asset_key, stale_days_table
-from event_assets.core.partitions import contiguous_ranges, first_day_var, first_partition_day
+from event_assets.core.partitions import DailyPartitions, contiguous_ranges, first_day_var
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 
 STALE_RANGES_KEY = "stale_ranges"
@@ -27,12 +29,13 @@ def build_stale_days_asset(
     deps: Sequence[str],
     find_stale_days: Callable[[duckdb.DuckDBPyConnection], list[date]],
     description: str,
-    partitions_def: dg.DailyPartitionsDefinition,
+    partitions: DailyPartitions,
 ) -> dg.AssetsDefinition:
-    """`<domain>.<domain>_stale_days`: the days whose partition (of `partitions_def`) no longer
-    matches `deps` (tables of the domain), found by `find_stale_days`."""
+    """`<domain>.<domain>_stale_days`: the days whose partition (of `partitions`) no longer
+    matches `deps` (tables of the domain), found by `find_stale_days`, and the days new to the
+    partitions."""
     key = asset_key(domain, stale_days_table(domain))
-    first_day = first_partition_day(partitions_def)
+    first_day = partitions.first_day
 
     @dg.asset(
         key=key,
@@ -52,12 +55,19 @@ def build_stale_days_asset(
             )
         ],
     )
-    def _stale_days(warehouse: Warehouse) -> dg.MaterializeResult:
+    def _stale_days(
+        context: dg.AssetExecutionContext, warehouse: Warehouse
+    ) -> dg.MaterializeResult:
         with warehouse.connect(read_only=True) as conn:
             found = find_stale_days(conn)
         days = [day for day in found if day >= first_day]
         before = sorted(day for day in found if day < first_day)
-        ranges = [[first.isoformat(), last.isoformat()] for first, last in contiguous_ranges(days)]
+        # a day new to the partitions is materialized too, empty when it has no data
+        added = partitions.extend_through(context.instance, max(days)) if days else []
+        ranges = [
+            [first.isoformat(), last.isoformat()]
+            for first, last in contiguous_ranges([*days, *added])
+        ]
         coverage = dg.AssetCheckResult(
             check_name=COVERAGE_CHECK,
             passed=not before,
@@ -69,7 +79,11 @@ def build_stale_days_asset(
             },
         )
         return dg.MaterializeResult(
-            metadata={"stale_days": len(days), STALE_RANGES_KEY: dg.MetadataValue.json(ranges)},
+            metadata={
+                "stale_days": len(days),
+                "days_added": len(added),
+                STALE_RANGES_KEY: dg.MetadataValue.json(ranges),
+            },
             check_results=[coverage],
         )
 

@@ -4,7 +4,7 @@ import dagster as dg
 
 from event_assets.core.partitions import RANGE_END_TAG, RANGE_START_TAG
 from event_assets_tests.conftest import write_events
-from event_assets_tests.schools.test_end_to_end import FIRST_FILE, SECOND_FILE
+from event_assets_tests.schools.test_end_to_end import D2, FIRST_FILE, SECOND_FILE, ev
 
 
 def stale_sensor_requests(defs, instance):
@@ -37,13 +37,34 @@ def test_new_files_request_exactly_the_affected_days(settings, defs):
             "2026-01-08",
         )
         assert daily.execute_in_process(instance=instance, tags=request.tags).success
-        materialized = instance.get_materialized_partitions(
-            dg.AssetKey(["schools", "schools_device_daily_usage"])
-        )
+        usage_key = dg.AssetKey(["schools", "schools_device_daily_usage"])
+        materialized = instance.get_materialized_partitions(usage_key)
         assert sorted(materialized) == [f"2026-01-0{d}" for d in (5, 6, 7, 8)]
+        # the partitions are the days through the newest with data, and none of them is missing
+        assert instance.get_dynamic_partitions("schools_days") == sorted(materialized)
 
         # Nothing new: the next ingestion asks only for a refresh of the downstream tables.
         assert ingest.execute_in_process(instance=instance).success
         (request,) = stale_sensor_requests(defs, instance)
         assert request.job_name == "schools_refresh"
         assert RANGE_START_TAG not in request.tags
+
+        # A session on Jan 11: Jan 9 and 10 (no data) become partitions too, materialized empty.
+        session = "5e55105e-0000-4000-8000-000000000011"
+        write_events(
+            landing / "day-3.jsonl",
+            [
+                ev("StartSession", "11T09:00:00.000", D2, sessionId=session),
+                ev("EndSession", "11T09:30:00.000", D2, sessionId=session),
+            ],
+        )
+        assert ingest.execute_in_process(instance=instance).success
+        (request,) = stale_sensor_requests(defs, instance)
+        assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == (
+            "2026-01-09",
+            "2026-01-11",
+        )
+        assert daily.execute_in_process(instance=instance, tags=request.tags).success
+        days = [f"2026-01-{d:02}" for d in range(5, 12)]
+        assert instance.get_dynamic_partitions("schools_days") == days
+        assert sorted(instance.get_materialized_partitions(usage_key)) == days

@@ -19,7 +19,7 @@ engagement_daily = build_daily_copy_asset(
     DOMAIN,
     name="engagement_daily",
     source_table=FACT_MODEL,
-    partitions_def=PARTITIONS,
+    partitions_def=PARTITIONS.definition,
     description=(
         "Plays per UTC day and country, OS (name, version), app version, subscription status at "
         "event time, activity (id, type) and collection, with additive measures: plays, "
@@ -39,5 +39,5 @@ engagement_stale_days = build_stale_days_asset(
         "late events, users whose re-delivered milestones change their events' status). The "
         "`engagement_stale_days_sensor` re-materializes exactly those partitions."
     ),
-    partitions_def=PARTITIONS,
+    partitions=PARTITIONS,
 )

@@ -157,7 +157,7 @@ schools_stale_days = build_stale_days_asset(
         "ends, sessions whose validity changed). Its metadata lists them as ranges; the "
         "`schools_stale_days_sensor` re-materializes exactly those partitions."
     ),
-    partitions_def=PARTITIONS,
+    partitions=PARTITIONS,
 )
 
 
@@ -165,7 +165,7 @@ schools_stale_days = build_stale_days_asset(
     key=asset_key(DOMAIN, DAILY_TABLE),
     group_name=DOMAIN,
     deps=[asset_key(DOMAIN, "sessions")],
-    partitions_def=PARTITIONS,
+    partitions_def=PARTITIONS.definition,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
