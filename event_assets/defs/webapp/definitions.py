@@ -21,19 +21,15 @@ domain = Domain(
     name=DOMAIN,
     owner="team:webapp",
     # the tables analysts query (those with a Pandera contract) are fed by daily files
-    freshness=dict.fromkeys(
-        [*SCHEMAS, rejected_table(DOMAIN), "playback_rejected_heartbeats"], DAILY_FILES
-    ),
+    freshness=dict.fromkeys([*SCHEMAS, rejected_table(DOMAIN)], DAILY_FILES),
     sources=SOURCES,
     dbt_assets=build_dbt_assets(DOMAIN),
     assets=[playback_stream_processor, webapp_stats],
     asset_checks=[
         *(build_pandera_check(DOMAIN, table, schema) for table, schema in SCHEMAS.items()),
+        # webapp_rejected_events holds the processor's late_event and stream_closed heartbeats
+        # too: this check runs after the processor, on every rejected record of the domain
         build_pandera_check(DOMAIN, rejected_table(DOMAIN), rejected_records_schema(DOMAIN)),
-        # the processor's quarantine (late_event, stream_closed) has the same contract
-        build_pandera_check(
-            DOMAIN, "playback_rejected_heartbeats", rejected_records_schema(DOMAIN)
-        ),
         *(
             build_reconciliation_check(
                 DOMAIN, raw_table(DOMAIN, source), f"int_webapp__{source}_classified"
