@@ -1,7 +1,8 @@
 """Issue 15 item 4 through the real run: a heartbeat on time but of a stream already written is
 in `webapp_rejected_events` as `stream_closed`, one older than the watermark as `late_event`,
 each exactly once, next to dbt's syntax rejects, in the same run that processed their file (the
-run builds the quarantine after the processor), and still once after a later run.
+run builds the quarantine after the processor), and still once after a later run; the
+reconciliation of raw_webapp_playback counts them as rejected.
 
 Hand-worked (T = 2024-05-01 20:00:00 UTC, timeout 60 s, lateness 0 s; W = the watermark before
 a file = the newest valid event time of the files before it):
@@ -61,7 +62,7 @@ def run(defs, instance, tmp_path) -> None:
     assert outcome.runs and not outcome.failed_runs, outcome.runs
     assert [check for check in outcome.checks if not check.passed] == []
     names = {check.check for check in outcome.checks}
-    assert {"playback_heartbeats_reconcile", "webapp_rejected_events_matches_schema"} <= names
+    assert {"raw_webapp_playback_reconciles", "webapp_rejected_events_matches_schema"} <= names
 
 
 def quarantined(settings) -> list[tuple]:
@@ -71,6 +72,15 @@ def quarantined(settings) -> list[tuple]:
                       event_time,
                       case when json_valid(raw_record) then raw_record::json ->> 'event_time' end
                from webapp.webapp_rejected_events order by source_file, line_number"""
+        ).fetchall()
+
+
+def statuses(settings) -> list[tuple]:
+    """The reconciliation's figures: the heartbeats by final status."""
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
+        return conn.execute(
+            """select status, count(*) from webapp.int_webapp__playback_judged
+               group by all order by all"""
         ).fetchall()
 
 
@@ -103,6 +113,9 @@ def test_late_and_closed_stream_heartbeats_are_in_the_quarantine_once(settings, 
             malformed,
         ]
         assert quarantined(settings) == first_run
+        # received 8 = valid 5 (files 1-2, b@T+74) + rejected 3 (the late, the closed, the
+        # malformed): the processor's refusals counted as the quarantine lists them
+        assert statuses(settings) == [("rejected", 3), ("valid", 5)]
         assert streams(settings) == [("s-a", 4.0, 2)]
 
         land(settings, 4)
@@ -112,4 +125,5 @@ def test_late_and_closed_stream_heartbeats_are_in_the_quarantine_once(settings, 
         judged("a", 201, file=4, line=2, reason="stream_closed"),
         judged("d", 73, file=4, line=3, reason="late_event"),
     ]
+    assert statuses(settings) == [("rejected", 5), ("valid", 6)]  # + e@T+200; + 2 refused
     assert streams(settings) == [("s-a", 4.0, 2), ("s-b", 74.0, 3)]

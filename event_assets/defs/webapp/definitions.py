@@ -17,6 +17,14 @@ from event_assets.defs.webapp.stats import webapp_stats
 from event_assets.defs.webapp.stream_asset import playback_stream_processor
 from event_assets.defs.webapp.stream_checks import STREAM_CHECKS
 
+# source -> the model giving each raw record its final status: a heartbeat's is the
+# processor's judgement when it refused it (late_event, stream_closed), so the reconciliation
+# counts those as rejected, as webapp_rejected_events lists them
+STATUS_MODELS = {
+    "events": "int_webapp__events_classified",
+    "playback": "int_webapp__playback_judged",
+}
+
 domain = Domain(
     name=DOMAIN,
     owner="team:webapp",
@@ -31,10 +39,8 @@ domain = Domain(
         # too: this check runs after the processor, on every rejected record of the domain
         build_pandera_check(DOMAIN, rejected_table(DOMAIN), rejected_records_schema(DOMAIN)),
         *(
-            build_reconciliation_check(
-                DOMAIN, raw_table(DOMAIN, source), f"int_webapp__{source}_classified"
-            )
-            for source in SOURCES
+            build_reconciliation_check(DOMAIN, raw_table(DOMAIN, source), statuses)
+            for source, statuses in STATUS_MODELS.items()
         ),
         *STREAM_CHECKS,
     ],

@@ -2,8 +2,8 @@
 classified (the landing sensor's run), it processes every new file as one micro-batch
 (`stream_processor.py`) and reports `playback_streams`, `playback_open_streams` and the
 heartbeats it judged late or of a closed stream (`int_webapp__playback_rejected_heartbeats`, a
-dbt source of `webapp_rejected_events`: dbt builds that model after this asset in the same
-run)."""
+dbt source: dbt builds `int_webapp__playback_judged` and `webapp_rejected_events` from it after
+this asset in the same run)."""
 
 import os
 

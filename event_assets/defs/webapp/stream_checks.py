@@ -1,11 +1,9 @@
-"""Checks of the stream processor: no stream written twice (nor both written and open), every
-valid heartbeat of a processed file counted once: accepted, late or of a closed stream, and
-every received heartbeat once in the end: in a stream, waiting, in the quarantine
-(`webapp_rejected_events`) or a duplicate."""
+"""Checks of the stream processor: no stream written twice (nor both written and open), and
+every valid heartbeat of a processed file counted once: accepted, late or of a closed stream."""
 
 import dagster as dg
 
-from event_assets.core.names import asset_key, qualified
+from event_assets.core.names import asset_key
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 from event_assets.defs.webapp.names import DOMAIN
 from event_assets.defs.webapp.stream_processor import (
@@ -13,12 +11,9 @@ from event_assets.defs.webapp.stream_processor import (
     CLASSIFIED,
     HEARTBEATS,
     OPEN_STREAMS,
-    RAW_TABLE,
     REJECTED,
     STREAMS,
 )
-
-QUARANTINE = qualified(DOMAIN, "webapp_rejected_events")
 
 
 @dg.asset_check(
@@ -73,48 +68,4 @@ def processed_heartbeats_reconcile(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(
-    asset=asset_key(DOMAIN, "webapp_rejected_events"),
-    name="playback_heartbeats_reconcile",
-    description="Every received heartbeat once: received = accepted (in a stream) + waiting "
-    "(its file not processed yet) + rejected (in webapp_rejected_events: its text, late_event "
-    "or stream_closed) + duplicates; the quarantine's heartbeats = dbt's rejects + the "
-    "processor's.",
-    pool=WAREHOUSE_POOL,
-)
-def playback_heartbeats_reconcile(warehouse: Warehouse) -> dg.AssetCheckResult:
-    # runs after webapp_rejected_events, which the run builds after the processor: the late and
-    # closed-stream heartbeats of this run's files are in it
-    with warehouse.connect(read_only=True) as conn:
-        received, accepted, waiting, rejected, syntax, judged, duplicates = conn.execute(
-            f"""select
-                    (select count(*) from {RAW_TABLE}),
-                    (select count(*) from {HEARTBEATS}),
-                    (select count(*) from {CLASSIFIED}
-                     where status = 'valid' and (source_file, file_hash) not in (
-                         select source_file, unnest(file_hashes) from {BATCHES})),
-                    (select count(*) from {QUARANTINE} where source_file like 'playback/%'),
-                    (select count(*) from {CLASSIFIED} where status = 'rejected'),
-                    (select count(*) from {REJECTED}),
-                    (select count(*) from {CLASSIFIED} where status = 'duplicate')"""
-        ).fetchone()
-    return dg.AssetCheckResult(
-        passed=received == accepted + waiting + rejected + duplicates
-        and rejected == syntax + judged,
-        metadata={
-            "received": received,
-            "accepted": accepted,
-            "waiting": waiting,
-            "rejected": rejected,
-            "rejected_by_dbt": syntax,
-            "late_or_closed": judged,
-            "duplicates": duplicates,
-        },
-    )
-
-
-STREAM_CHECKS = [
-    no_stream_written_twice,
-    processed_heartbeats_reconcile,
-    playback_heartbeats_reconcile,
-]
+STREAM_CHECKS = [no_stream_written_twice, processed_heartbeats_reconcile]

@@ -17,12 +17,13 @@ costs the same at the first file as at the thousandth. The ledger, the accepted 
 the judged ones are internal (`int_` names: not served); the streams and the open streams are.
 
 The heartbeats judged `late_event` or `stream_closed` go to
-`int_webapp__playback_rejected_heartbeats`, with the quarantine contract's columns: the dbt
-model `webapp_rejected_events` (the domain's one quarantine) reads it as a source, mapped to
-this processor's asset, so the run builds that model after the processor (Dagster runs the dbt
-models in two steps: before the processor, and `webapp_rejected_events` after it). The primary
-key on the line keeps each judged heartbeat there once; a heartbeat dbt rejected for its text
-never reaches the processor, so no record is in the quarantine twice.
+`int_webapp__playback_rejected_heartbeats`, with the quarantine contract's columns. dbt reads it
+as a source mapped to this processor's asset: `int_webapp__playback_judged` gives those
+heartbeats the status `rejected` (the reconciliation counts them so) and `webapp_rejected_events`
+(the domain's one quarantine) lists them; the run builds both after the processor (Dagster runs
+the dbt models in two steps, before and after it). The primary key on the line keeps each
+judged heartbeat there once; a heartbeat dbt rejected for its text never reaches the
+processor, so no record is in the quarantine twice.
 
 Input: the valid rows of `int_webapp__playback_classified` (dbt's syntax judgement) and the
 ingestion ledger's modification times of the files.
