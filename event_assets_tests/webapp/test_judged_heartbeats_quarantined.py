@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 import dagster as dg
 import duckdb
+from dagster._core.definitions.dependency import NodeHandle
 
 from event_assets.core.runner import run_domain
 
@@ -127,3 +128,26 @@ def test_late_and_closed_stream_heartbeats_are_in_the_quarantine_once(settings, 
     ]
     assert statuses(settings) == [("rejected", 5), ("valid", 6)]  # + e@T+200; + 2 refused
     assert streams(settings) == [("s-a", 4.0, 2), ("s-b", 74.0, 3)]
+
+
+def test_the_ingest_job_builds_the_quarantine_after_the_processor(defs):
+    """Dagster (1.13.27) splits the dbt multi-asset around the processor (dbt -> processor ->
+    dbt would be a cycle of steps): the judged view and the quarantine in a second dbt step
+    after the processor's, everything else in the first, before it."""
+    job = defs.resolve_job_def("webapp_ingest")
+
+    def tables(step: str) -> set[str]:
+        assets = job.asset_layer.get_assets_def_for_node(NodeHandle(step, None))
+        return {key.path[-1] for key in assets.keys}
+
+    def upstream(step: str) -> set[str]:
+        outputs = job.graph.dependency_structure.all_upstream_outputs_from_node(step)
+        return {output.node.name for output in outputs}
+
+    assert tables("webapp_dbt_models_2") == {
+        "int_webapp__playback_judged",
+        "webapp_rejected_events",
+    }
+    assert "int_webapp__playback_classified" in tables("webapp_dbt_models")
+    assert upstream("playback_stream_processor") == {"webapp_dbt_models"}
+    assert upstream("webapp_dbt_models_2") == {"webapp_dbt_models", "playback_stream_processor"}
