@@ -10,7 +10,7 @@ import pandas as pd
 
 from event_assets.core.ingest import RAW_COLUMNS
 from event_assets.core.ledger import LEDGER_TABLE, ensure_ledger
-from event_assets.defs.webapp.stream_processor import CLASSIFIED, RAW_TABLE
+from event_assets.defs.webapp.stream_processor import CLASSIFIED, RAW_TABLE, REJECTED_TABLE
 
 T0 = datetime(2024, 5, 1, 20, 0)
 # (session_id, program_id, user_id, device, start_time, event_at)
@@ -73,7 +73,7 @@ def shuffled_files(seed: int, streams: int, files: int) -> list[list[Heartbeat]]
 def dump(conn: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     """Every table the processor writes, ordered (the batches without their wall-clock time)."""
     tables = ["playback_streams", "playback_open_streams", "int_webapp__playback_heartbeats",
-              "playback_rejected_heartbeats", "int_webapp__playback_batches"]  # fmt: skip
+              REJECTED_TABLE, "int_webapp__playback_batches"]  # fmt: skip
     return {
         table: conn.execute(
             f"select * exclude (processed_at) from webapp.{table} order by all"

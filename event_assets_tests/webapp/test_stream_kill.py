@@ -70,7 +70,7 @@ def test_a_kill_in_the_middle_of_a_batch_loses_nothing_and_repeats_nothing(tmp_p
         stream_processor.process_pending(conn)
         expected = dump(conn)
     assert expected["playback_streams"]
-    assert {row[3] for row in expected["playback_rejected_heartbeats"]} == {
+    assert {row[3] for row in expected[stream_processor.REJECTED_TABLE]} == {
         "late_event",
         "stream_closed",
     }

@@ -56,5 +56,5 @@ def test_a_half_written_file_waits_and_is_one_batch_when_complete(tmp_path):
             ("playback-00002.jsonl", ["hash-1"]),
         ]
         stored = dump(conn)
-    for table in ("playback_streams", "playback_open_streams", "playback_rejected_heartbeats"):
+    for table in ("playback_streams", "playback_open_streams", stream_processor.REJECTED_TABLE):
         assert stored[table] == expected[table], table

@@ -17,28 +17,30 @@ from event_assets.defs.webapp.stats import webapp_stats
 from event_assets.defs.webapp.stream_asset import playback_stream_processor
 from event_assets.defs.webapp.stream_checks import STREAM_CHECKS
 
+# source -> the model giving each raw record its final status: a heartbeat's is the
+# processor's judgement when it refused it (late_event, stream_closed), so the reconciliation
+# counts those as rejected, as webapp_rejected_events lists them
+STATUS_MODELS = {
+    "events": "int_webapp__events_classified",
+    "playback": "int_webapp__playback_judged",
+}
+
 domain = Domain(
     name=DOMAIN,
     owner="team:webapp",
     # the tables analysts query (those with a Pandera contract) are fed by daily files
-    freshness=dict.fromkeys(
-        [*SCHEMAS, rejected_table(DOMAIN), "playback_rejected_heartbeats"], DAILY_FILES
-    ),
+    freshness=dict.fromkeys([*SCHEMAS, rejected_table(DOMAIN)], DAILY_FILES),
     sources=SOURCES,
     dbt_assets=build_dbt_assets(DOMAIN),
     assets=[playback_stream_processor, webapp_stats],
     asset_checks=[
         *(build_pandera_check(DOMAIN, table, schema) for table, schema in SCHEMAS.items()),
+        # webapp_rejected_events holds the processor's late_event and stream_closed heartbeats
+        # too: this check runs after the processor, on every rejected record of the domain
         build_pandera_check(DOMAIN, rejected_table(DOMAIN), rejected_records_schema(DOMAIN)),
-        # the processor's quarantine (late_event, stream_closed) has the same contract
-        build_pandera_check(
-            DOMAIN, "playback_rejected_heartbeats", rejected_records_schema(DOMAIN)
-        ),
         *(
-            build_reconciliation_check(
-                DOMAIN, raw_table(DOMAIN, source), f"int_webapp__{source}_classified"
-            )
-            for source in SOURCES
+            build_reconciliation_check(DOMAIN, raw_table(DOMAIN, source), statuses)
+            for source, statuses in STATUS_MODELS.items()
         ),
         *STREAM_CHECKS,
     ],

@@ -14,7 +14,7 @@ SESSIONS, DAILY, INSIGHTS, HEARTBEATS, STREAMS = (
         "webapp_sessions",
         "webapp_daily_activity",
         "webapp_insights",
-        "int_webapp__playback_classified",
+        "int_webapp__playback_judged",  # final statuses: late and closed-stream are rejected
         "playback_streams",
     )
 )

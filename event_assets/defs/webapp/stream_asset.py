@@ -1,6 +1,9 @@
 """The stream processor as a Dagster asset: after the playback files are ingested and
 classified (the landing sensor's run), it processes every new file as one micro-batch
-(`stream_processor.py`) and reports `playback_streams` and `playback_open_streams`."""
+(`stream_processor.py`) and reports `playback_streams`, `playback_open_streams` and the
+heartbeats it judged late or of a closed stream (`int_webapp__playback_rejected_heartbeats`, a
+dbt source: dbt builds `int_webapp__playback_judged` and `webapp_rejected_events` from it after
+this asset in the same run)."""
 
 import os
 
@@ -14,7 +17,7 @@ from event_assets.defs.webapp.names import DOMAIN, SOURCES
 
 # The allowed lateness of the watermark in seconds (the spec's default: 0).
 LATENESS_VAR = "EVENT_ASSETS_WEBAPP_LATENESS_SECONDS"
-TABLES = ("playback_streams", "playback_open_streams", "playback_rejected_heartbeats")
+TABLES = ("playback_streams", "playback_open_streams", stream_processor.REJECTED_TABLE)
 
 
 def lateness_seconds() -> float:
@@ -37,7 +40,8 @@ def lateness_seconds() -> float:
                 "One row per playback stream, written once when the watermark is past its "
                 "last heartbeat + 60 s.",
                 "The streams still open: the processor's state between micro-batches.",
-                "Heartbeats the processor quarantined: late_event and stream_closed.",
+                "Heartbeats the processor judged late_event or stream_closed (internal: "
+                "webapp_rejected_events serves them with the other rejected records).",
             ),
             strict=True,
         )

@@ -13,8 +13,17 @@ Per batch, all in SQL over the batch's rows (never a Python loop over heartbeats
 5. every open stream with watermark > last heartbeat + timeout is written to playback_streams
    once and leaves the open streams.
 The state between batches is the open streams and the ledger, not the past heartbeats: a batch
-costs the same at the first file as at the thousandth. The ledger and the accepted heartbeats are
-internal (`int_` names: not served); the streams, the open streams and the quarantine are.
+costs the same at the first file as at the thousandth. The ledger, the accepted heartbeats and
+the judged ones are internal (`int_` names: not served); the streams and the open streams are.
+
+The heartbeats judged `late_event` or `stream_closed` go to
+`int_webapp__playback_rejected_heartbeats`, with the quarantine contract's columns. dbt reads it
+as a source mapped to this processor's asset: `int_webapp__playback_judged` gives those
+heartbeats the status `rejected` (the reconciliation counts them so) and `webapp_rejected_events`
+(the domain's one quarantine) lists them; the run builds both after the processor (Dagster runs
+the dbt models in two steps, before and after it). The primary key on the line keeps each
+judged heartbeat there once; a heartbeat dbt rejected for its text never reaches the
+processor, so no record is in the quarantine twice.
 
 Input: the valid rows of `int_webapp__playback_classified` (dbt's syntax judgement) and the
 ingestion ledger's modification times of the files.
@@ -32,6 +41,8 @@ from event_assets.core.names import qualified, raw_table
 from event_assets.defs.webapp.names import DOMAIN
 
 CLASSIFIED = qualified(DOMAIN, "int_webapp__playback_classified")
+# the judged heartbeats (late_event, stream_closed): a source of webapp_rejected_events
+REJECTED_TABLE = "int_webapp__playback_rejected_heartbeats"
 BATCHES, OPEN_STREAMS, STREAMS, HEARTBEATS, REJECTED = (
     qualified(DOMAIN, table)
     for table in (
@@ -39,7 +50,7 @@ BATCHES, OPEN_STREAMS, STREAMS, HEARTBEATS, REJECTED = (
         "playback_open_streams",
         "playback_streams",
         "int_webapp__playback_heartbeats",
-        "playback_rejected_heartbeats",
+        REJECTED_TABLE,
     )
 )
 RAW_TABLE = f"{DOMAIN}.{raw_table(DOMAIN, 'playback')}"
@@ -83,8 +94,21 @@ class Batch:
     mtime_ns: int
 
 
+# The judged heartbeats' table before webapp_rejected_events served them (it was a contract
+# table then): a warehouse that has it keeps its rows under the new name.
+_FORMER_REJECTED = "playback_rejected_heartbeats"
+
+
 def ensure_tables(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(f"create schema if not exists {DOMAIN}")
+    tables = {
+        name
+        for (name,) in conn.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [DOMAIN]
+        ).fetchall()
+    }
+    if _FORMER_REJECTED in tables and REJECTED_TABLE not in tables:
+        conn.execute(f"alter table {DOMAIN}.{_FORMER_REJECTED} rename to {REJECTED_TABLE}")
     for sql in _TABLES:
         conn.execute(sql)
 

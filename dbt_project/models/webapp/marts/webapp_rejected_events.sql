@@ -1,6 +1,9 @@
 -- Contract table: the quarantine. Every rejected raw row of the domain with its reason and what
 -- it carried, so nothing that arrived is silently lost (duplicates are counted in the
--- classified models, not listed): web events and heartbeats whose own text is no valid record.
+-- classified models, not listed): web events whose own text is no valid record, and heartbeats
+-- rejected for their text or refused by the stream processor against the watermark
+-- (late_event, stream_closed): the rejected rows of int_webapp__playback_judged, which the
+-- reconciliation of raw_webapp_playback counts, each raw row once.
 -- `source_file` is the file's path under landing/webapp/ (`events/...`, `playback/...`).
 -- Columns by `quarantine_select`.
 
@@ -36,7 +39,7 @@ rejected_heartbeats as (
         session_id,
         program_id,
         event_time_text as event_time
-    from {{ ref('int_webapp__playback_classified') }}
+    from {{ ref('int_webapp__playback_judged') }}
     where status = 'rejected'
 ),
 
