@@ -53,6 +53,9 @@ class TimedTransactions:
                 f"select count(*) from {processor.OPEN_STREAMS}"
             ).fetchone()
             self.open_streams.append(count)
+            # progress in the run's log (a long run killed still tells how far it got)
+            n, seconds = len(self.seconds), self.seconds[-1]
+            print(f"batch {n}: {seconds:.4f} s, {count:,} open streams after", flush=True)
         return result
 
     def __getattr__(self, name: str):
