@@ -12,7 +12,7 @@ TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 CHROMIUM ?= chromium
 # `make bench`: the domains' benchmarks one after the other (`make bench BENCH_DOMAINS=telemetry`
 # for one); each writes benchmarks/results/<domain>-<events>.json.
-BENCH_DOMAINS ?= schools telemetry webshop
+BENCH_DOMAINS ?= schools telemetry webshop webapp
 
 .PHONY: install run dev ui-check test lint format bench clean
 

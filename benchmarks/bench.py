@@ -65,6 +65,19 @@ class Prepared:
     increment: FileSet
 
 
+@dataclass
+class MoreRuns:
+    """A domain's own measured runs after the shared ones (the `webapp` stream): they fail the
+    benchmark as the others do; their results go to the JSON under `name`, `report` after the
+    markdown."""
+
+    name: str
+    runs: dict[str, Measurement | None]
+    diffs: list[TableDiff]
+    results: dict
+    report: list[str]
+
+
 @dataclass(frozen=True)
 class Domain:
     """What a domain's benchmark has of its own; the rest is this module's."""
@@ -80,6 +93,10 @@ class Domain:
     targets: Callable[[dict], list[tuple[str, str, bool]]] | None = None  # (target, measured, met)
     # compare again after the new day: ours' incremental build against the floor on all files
     compare_after_increment: bool = False
+    # its own runs after the shared ones: (args, work folder, limits, logs folder) -> MoreRuns
+    # source folders its landing must have even when a run lands no file in them (created empty)
+    empty_folders: tuple[str, ...] = ()
+    more_runs: Callable[[argparse.Namespace, Path, Limits, Path], MoreRuns] | None = None
 
 
 # --- the measured runs ----------------------------------------------------------------------
@@ -121,7 +138,7 @@ def ours_code(data_dir: Path) -> str:
     return done.stdout.strip() or done.stderr.strip()
 
 
-def _run(label: str, command: list[str], env: dict, cwd: Path, logs: Path, limits: Limits):
+def run_measured(label: str, command: list[str], env: dict, cwd: Path, logs: Path, limits: Limits):
     print(f"running {label} ...", flush=True)
     result = measure(
         label,
@@ -145,12 +162,12 @@ def _run(label: str, command: list[str], env: dict, cwd: Path, logs: Path, limit
 def run_ours(domain: Domain, label: str, data_dir: Path, logs: Path, limits: Limits):
     command = [sys.executable, "-m", "event_assets", "run", "--domain", domain.name]
     # cwd is not the repository: the package on the path (PYTHONPATH or installed) is what runs
-    return _run(label, command, ours_env(data_dir), data_dir.parent, logs, limits)
+    return run_measured(label, command, ours_env(data_dir), data_dir.parent, logs, limits)
 
 
 def run_pandas(domain: Domain, landing: Path, out_dir: Path, logs: Path, limits: Limits):
     command = [sys.executable, str(domain.pandas_script), str(landing), str(out_dir)]
-    return _run("pandas reference", command, dict(os.environ), out_dir.parent, logs, limits)
+    return run_measured("pandas reference", command, dict(os.environ), out_dir.parent, logs, limits)
 
 
 def run_floor(
@@ -163,7 +180,7 @@ def run_floor(
 ):
     variables = json.dumps(domain.floor_variables(landing))
     command = [sys.executable, "-c", FLOOR_RUNNER, str(domain.floor_sql), variables, str(db_path)]
-    return _run(label, command, dict(os.environ), db_path.parent, logs, limits)
+    return run_measured(label, command, dict(os.environ), db_path.parent, logs, limits)
 
 
 def _slug(label: str) -> str:
@@ -222,9 +239,11 @@ def run_benchmark(domain: Domain, args: argparse.Namespace, root: Path):
     total_ram = psutil.virtual_memory().total
     limits = Limits(args.timeout, int(min(args.memory_limit_gib * GIB, 0.9 * total_ram)))
     logs = root / "logs"
-    big_dir, small_dir = root / "large", root / "small"
+    big_dir = root / "large"
     landing = big_dir / "landing" / domain.name
     data.history.link_into(landing)
+    for folder in domain.empty_folders:
+        (landing / folder).mkdir(parents=True, exist_ok=True)
     runs: dict[str, Measurement | None] = dict.fromkeys(
         ["ours_full", "pandas", "floor", "ours_incremental", "ours_full_small"]
         + ["ours_incremental_small"]
@@ -237,8 +256,28 @@ def run_benchmark(domain: Domain, args: argparse.Namespace, root: Path):
     runs["floor"] = run_floor(domain, landing, root / "floor.duckdb", logs, limits)
     diffs = [] if args.no_compare else compare(domain, root, runs)
 
-    if args.no_increment:
-        return _results(domain, args, data, load_before, limits, runs, diffs), runs, diffs
+    if not args.no_increment:
+        _increment(domain, args, root, data, limits, runs, diffs)
+    more = domain.more_runs(args, root, limits, logs) if domain.more_runs else None
+    if more is not None:
+        runs.update(more.runs)
+        diffs = diffs + more.diffs  # kept apart in the markdown: its tables are the domain's own
+    results = _results(domain, args, data, load_before, limits, runs, diffs, more)
+    return results, runs, diffs
+
+
+def _increment(
+    domain: Domain,
+    args: argparse.Namespace,
+    root: Path,
+    data: Prepared,
+    limits: Limits,
+    runs: dict[str, Measurement | None],
+    diffs: list[TableDiff],
+) -> None:
+    """The new day on the big history (and the floor again), and on the smaller one."""
+    logs, big_dir, small_dir = root / "logs", root / "large", root / "small"
+    landing = big_dir / "landing" / domain.name
     if runs["ours_full"].ok:
         data.increment.link_into(landing)
         label = "ours, incremental (large)"
@@ -258,8 +297,6 @@ def run_benchmark(domain: Domain, args: argparse.Namespace, root: Path):
             label = "ours, incremental (small history)"
             runs["ours_incremental_small"] = run_ours(domain, label, small_dir, logs, limits)
 
-    return _results(domain, args, data, load_before, limits, runs, diffs), runs, diffs
-
 
 def _results(
     domain: Domain,
@@ -269,8 +306,9 @@ def _results(
     limits: Limits,
     runs: dict[str, Measurement | None],
     diffs: list[TableDiff],
+    more: MoreRuns | None = None,
 ) -> dict:
-    """What the JSON file holds."""
+    """What the JSON file holds (the domain's own runs' markdown under `report_more`)."""
     results = {
         "benchmark": domain.name,
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -283,8 +321,10 @@ def _results(
         "limits": {"timeout_seconds": limits.timeout, "memory_limit_bytes": limits.memory_limit},
         "runs": {key: None if run is None else run.to_json() for key, run in runs.items()},
         "ratios": _ratios(runs),
-        "equivalence": [_diff_json(diff) for diff in diffs],
+        "equivalence": [diff_json(diff) for diff in diffs],
     }
+    if more is not None:
+        results[more.name], results["report_more"] = more.results, more.report
     if domain.targets is not None:
         results["targets"] = [
             {"target": target, "measured": measured, "met": met}
@@ -348,7 +388,7 @@ def _ratios(runs: dict[str, Measurement | None]) -> dict:
     return ratios
 
 
-def _diff_json(diff: TableDiff) -> dict:
+def diff_json(diff: TableDiff) -> dict:
     return {
         "table": diff.table,
         "left": diff.left,
@@ -383,7 +423,9 @@ def main(domain: Domain, description: str, argv: list[str] | None = None) -> int
         print(f"ours runs the event_assets in {args.pipeline_code}", flush=True)
         results, runs, diffs = run_benchmark(domain, args, root)
         has_pandas = domain.pandas_script is not None
-        report = render(domain.name, domain.tables, results, runs, diffs, has_pandas)
+        shared = [d for d in diffs if d.table in domain.tables]
+        report = render(domain.name, domain.tables, results, runs, shared, has_pandas)
+        report = "\n".join([report, *results.pop("report_more", [])])
         args.results_dir.mkdir(parents=True, exist_ok=True)
         out = args.results_dir / f"{domain.name}-{args.events}.json"
         out.write_text(json.dumps(results, indent=2) + "\n")
