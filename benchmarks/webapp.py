@@ -52,7 +52,7 @@ _DAY = {"date": "date", "events": "int", "users": "int", "sessions": "int"}
 _INSIGHTS = {"most_active_day": "date", "most_active_day_events": "int"}
 _INSIGHTS |= {"max_events_in_session": "int", "avg_session_duration_seconds": "float"}
 
-# the batch tables (not the processor's quarantine, which is moving to webapp_rejected_events)
+# the batch tables the floor builds (it keeps no quarantine)
 TABLES: dict[str, TableSpec] = {
     "webapp_sessions": TableSpec(("user_id", "device_id", "started_at"), _SESSION),
     "webapp_daily_activity": TableSpec(("date",), _DAY),
