@@ -98,7 +98,10 @@ def new_build(root: Path, domain: str, stack: ExitStack) -> Build:
     env.setenv(DUCKDB_PATH_VAR, str(data_dir / "warehouse.duckdb"))
     env.setenv(SETTLE_SECONDS_VAR, "0")
     env.setenv("EVENT_ASSETS_SNAPSHOT", "0")
-    instance = stack.enter_context(dg.instance_for_test())
+    # In memory: these builds check the warehouse, and Dagster's SQLite event log (an engine,
+    # a connection and a commit per event) is a third of a small run's time. The runs of the
+    # command line (`cli_env`) keep the instance on disk, as `make run` does.
+    instance = stack.enter_context(dg.DagsterInstance.ephemeral())
     settings = load_settings()
     return Build(domain, root, settings, build_definitions(settings), instance)
 

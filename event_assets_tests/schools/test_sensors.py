@@ -17,7 +17,7 @@ def test_new_files_request_exactly_the_affected_days(settings, defs):
     landing = settings.landing_dir("schools")
     ingest = defs.resolve_job_def("schools_ingest")
     daily = defs.resolve_job_def("schools_days")
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         write_events(landing / "day-1.jsonl", FIRST_FILE)
         assert ingest.execute_in_process(instance=instance).success
         (request,) = stale_sensor_requests(defs, instance)

@@ -24,7 +24,7 @@ MIN_RECALL = 0.99
 
 def test_matching_recovers_the_caused_readings(settings, defs, tmp_path, capsys):
     sample = generate_telemetry_sample(settings.landing_dir("telemetry"), 4000, seed=7)
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         outcome = run_domain(defs, "telemetry", instance, tmp_path / "log", echo=lambda _: None)
     assert outcome.ok, (outcome.failed_runs, outcome.failed_error_checks)
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
