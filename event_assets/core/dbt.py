@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -167,6 +168,7 @@ def build_folder(settings: Settings, domain: str) -> Iterator[Path]:
     lock timeout, instead of writing the same artifacts at the same time."""
     target = settings.dbt_target_dir(domain)
     target.mkdir(parents=True, exist_ok=True)
+    _seed_partial_parse(target)
     deadline, delay = time.monotonic() + settings.lock_timeout_seconds, 0.25
     with open(target / ".lock", "w") as lock:
         while True:
@@ -185,6 +187,25 @@ def build_folder(settings: Settings, domain: str) -> Iterator[Path]:
             yield target
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+def _seed_partial_parse(target: Path) -> None:
+    """Give a domain's first build on this warehouse the partial-parse state another domain's
+    build left next to it. dbt's state is of the whole project and valid for this warehouse
+    path (its profile hash includes the path), so dbt re-parses only files changed since; without
+    it the first build of each domain parses the whole project (seconds, once per domain). A copy
+    read while dbt rewrites it is refused by dbt, which then parses in full, as without it."""
+    if (target / PARTIAL_PARSE_FILE).exists():
+        return
+    siblings = [folder / PARTIAL_PARSE_FILE for folder in target.parent.iterdir()]
+    existing = [path for path in siblings if path.is_file()]
+    if existing:
+        newest = max(existing, key=lambda path: path.stat().st_mtime)
+        with contextlib.suppress(OSError):
+            shutil.copyfile(newest, target / PARTIAL_PARSE_FILE)
 
 
 def failed_dbt_nodes(settings: Settings, domain: str) -> list[str]:

@@ -1,6 +1,8 @@
 """The dbt CLI resource skips dagster-dbt's `dbt --version` subprocess and in-process adapter;
-a domain's build folder is held by one build at a time."""
+a domain's build folder is held by one build at a time and starts from the partial-parse state
+of another domain's build on the same warehouse."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +10,7 @@ from pathlib import Path
 import pytest
 from dagster_dbt import DbtCliResource
 
-from event_assets.core.dbt import EventAssetsDbtCli, build_folder, dbt_resource
+from event_assets.core.dbt import PARTIAL_PARSE_FILE, EventAssetsDbtCli, build_folder, dbt_resource
 from event_assets.core.warehouse import ConfigError, Settings
 
 
@@ -39,3 +41,24 @@ def test_a_second_build_of_a_domain_waits_for_the_first_s_folder(tmp_path):
             pass
     with build_folder(settings, "schools"):  # released: the next build goes on
         pass
+
+
+def test_a_domain_s_first_build_starts_from_the_newest_partial_parse_state_of_its_warehouse(
+    tmp_path,
+):
+    settings = Settings(tmp_path, tmp_path / "warehouse.duckdb", 0)
+    dbt_dir = tmp_path / "dbt"
+    for domain, state, mtime in (("schools", b"older", 1_000), ("telemetry", b"newer", 2_000)):
+        (dbt_dir / domain).mkdir(parents=True)
+        (dbt_dir / domain / PARTIAL_PARSE_FILE).write_bytes(state)
+        os.utime(dbt_dir / domain / PARTIAL_PARSE_FILE, (mtime, mtime))
+    (dbt_dir / "webapp").mkdir()  # a domain whose builds never got as far
+
+    with build_folder(settings, "engagement") as target:
+        assert (target / PARTIAL_PARSE_FILE).read_bytes() == b"newer"
+    with build_folder(settings, "schools") as target:  # its own state is kept
+        assert (target / PARTIAL_PARSE_FILE).read_bytes() == b"older"
+    with build_folder(
+        Settings(tmp_path / "other", tmp_path / "other" / "warehouse.duckdb", 0), "engagement"
+    ) as target:  # another warehouse's state is not taken (dbt would refuse it)
+        assert not (target / PARTIAL_PARSE_FILE).exists()
