@@ -11,32 +11,22 @@
 """
 
 import json
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
+from event_assets_tests.benchmark_runs import BENCH_DIR, run_benchmark
 from event_assets_tests.conftest import write_events
-
-BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 def test_telemetry_benchmark_smoke_run(tmp_path: Path) -> None:
-    command = [
-        sys.executable,
-        str(BENCH_DIR / "telemetry.py"),
+    done, results = run_benchmark(
+        tmp_path, "telemetry.py",
         "--events", "20000", "--days", "3", "--history-small", "20000", "--no-increment",
-        "--cache-dir", str(tmp_path / "cache"),
-        "--work-dir", str(tmp_path / "work"),
-        "--results-dir", str(tmp_path / "results"),
-    ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    )  # fmt: skip
     for row in ("| ours, full", "| DuckDB floor |", "| full <= 2x the floor (wall) |"):
         assert row in done.stdout
-    results = json.loads((tmp_path / "results" / "telemetry-20000.json").read_text())
     assert results["runs"]["ours_full"]["status"] == results["runs"]["floor"]["status"] == "ok"
     assert 19_000 < results["dataset"]["events"] < 21_000  # 3 of 4 generated days
     assert results["increment"]["files"] == 2  # the held-back day: sync events and users

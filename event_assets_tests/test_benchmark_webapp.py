@@ -9,29 +9,19 @@ include late files and heartbeats of streams already written, which the stream f
 judge as the processor does (the benchmark compares them).
 """
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
+from event_assets_tests.benchmark_runs import run_benchmark
 
 
 def test_webapp_benchmark_smoke_run(tmp_path: Path) -> None:
-    command = [
-        sys.executable,
-        str(BENCH_DIR / "webapp.py"),
+    done, results = run_benchmark(
+        tmp_path, "webapp.py",
         "--events", "3000", "--days", "2", "--heartbeats", "3000", "--playback-files", "12",
         "--no-increment",
-        "--cache-dir", str(tmp_path / "cache"),
-        "--work-dir", str(tmp_path / "work"),
-        "--results-dir", str(tmp_path / "results"),
-    ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    )  # fmt: skip
     for row in ("| ours, full", "| DuckDB floor |", "| ours, stream: micro-batches timed |"):
         assert row in done.stdout
-    results = json.loads((tmp_path / "results" / "webapp-3000.json").read_text())
     runs = results["runs"]
     for run in ("ours_full", "floor", "stream_ours_whole", "stream_ours_batches", "stream_floor"):
         assert runs[run]["status"] == "ok", run

@@ -7,23 +7,19 @@
   checked against values worked out by hand and against each other.
 """
 
-import json
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
+from event_assets_tests.benchmark_runs import BENCH_DIR, run_benchmark
 from event_assets_tests.conftest import write_events
-
-BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 def test_benchmark_smoke_run(tmp_path: Path) -> None:
-    command = [
-        sys.executable,
-        str(BENCH_DIR / "schools.py"),
+    done, results = run_benchmark(
+        tmp_path,
+        "schools.py",
         "--events",
         "20000",
         "--incremental-events",
@@ -32,18 +28,10 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
         "20000",  # the same history: the smaller-history runs repeat the same code, left out
         "--days",
         "5",
-        "--cache-dir",
-        str(tmp_path / "cache"),
-        "--work-dir",
-        str(tmp_path / "work"),
-        "--results-dir",
-        str(tmp_path / "results"),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=tmp_path)
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+        timeout=900,
+    )
     for row in ("| ours, full", "| pandas reference |", "| DuckDB floor |", "events of history"):
         assert row in done.stdout
-    results = json.loads((tmp_path / "results" / "schools-20000.json").read_text())
     assert all(run["status"] == "ok" for run in results["runs"].values())
     pairs = {(d["left"], d["right"]) for d in results["equivalence"]}
     assert pairs == {("ours", "pandas"), ("ours", "floor")}

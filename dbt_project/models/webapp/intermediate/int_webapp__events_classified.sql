@@ -27,7 +27,7 @@ raw_rows as (
         {{ json_field('record', 'event_time') }} as event_time_text
     from {{ source('webapp', 'raw_webapp_events') }}
     {% if is_incremental() %}
-        where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
+        where {{ raw_id_beyond_stored() }}
     {% endif %}
 ),
 
