@@ -246,16 +246,17 @@ def _load_batch(
             conn.execute("rollback")
             return changed
         counts = {
-            source_file: (records, unparseable)
-            for source_file, records, unparseable in conn.execute(
-                f"""select source_file, count(*), count(*) filter (where load_error is not null)
+            source_file: (records, unparseable, (first, last))
+            for source_file, records, unparseable, first, last in conn.execute(
+                f"""select source_file, count(*), count(*) filter (where load_error is not null),
+                        min(raw_id), max(raw_id)
                     from {raw_table} where raw_id > ? group by source_file""",
                 [last_raw_id],
             ).fetchall()
         }
         loaded = []
         for pending in batch:
-            records, unparseable = counts.get(pending.landed.name, (0, 0))
+            records, unparseable, raw_ids = counts.get(pending.landed.name, (0, 0, None))
             remember(
                 conn,
                 raw_table,
@@ -265,6 +266,7 @@ def _load_batch(
                 unparseable,
                 ingested_at,
                 content_bytes=pending.text.content_bytes,
+                raw_ids=raw_ids,
             )
             item = {
                 "file": pending.landed.name,

@@ -30,7 +30,8 @@ class EarlierLoad:
 def ensure_ledger(conn: duckdb.DuckDBPyConnection) -> None:
     """Create the ledger if missing, and add the columns a ledger of an earlier version lacks
     (`content_bytes`: the content's size, decompressed; `error`: why the content could not be
-    read, NULL when it was loaded)."""
+    read, NULL when it was loaded; `first_raw_id`, `last_raw_id`: the range of raw ids its
+    records got, NULL when it has none or was loaded before the range was kept)."""
     conn.execute(
         f"""create table if not exists main.{LEDGER_TABLE} (
             raw_table VARCHAR NOT NULL,
@@ -43,10 +44,17 @@ def ensure_ledger(conn: duckdb.DuckDBPyConnection) -> None:
             ingested_at TIMESTAMP NOT NULL,
             content_bytes BIGINT,
             error VARCHAR,
+            first_raw_id BIGINT,
+            last_raw_id BIGINT,
             PRIMARY KEY (raw_table, source_file, file_hash)
         )"""
     )
-    for column, kind in [("content_bytes", "BIGINT"), ("error", "VARCHAR")]:
+    for column, kind in [
+        ("content_bytes", "BIGINT"),
+        ("error", "VARCHAR"),
+        ("first_raw_id", "BIGINT"),
+        ("last_raw_id", "BIGINT"),
+    ]:
         conn.execute(f"alter table main.{LEDGER_TABLE} add column if not exists {column} {kind}")
 
 
@@ -60,14 +68,19 @@ def remember(
     ingested_at: datetime | None = None,
     content_bytes: int | None = None,
     error: str | None = None,
+    raw_ids: tuple[int, int] | None = None,
 ) -> None:
     """Record a file in the ledger; a re-delivery is recorded with 0 records under its own name,
-    a file whose content cannot be read with 0 records and its `error`."""
+    a file whose content cannot be read with 0 records and its `error`. `raw_ids`: the first
+    and last raw id of its records (a reader of one file's rows filters on them: DuckDB skips
+    the row groups outside the range, so the read does not grow with the table)."""
+    first_raw_id, last_raw_id = raw_ids or (None, None)
     ingested_at = ingested_at or datetime.now(UTC).replace(tzinfo=None)
     conn.execute(
         f"""insert into main.{LEDGER_TABLE} (raw_table, file_hash, source_file, size_bytes,
-                mtime_ns, records, unparseable, ingested_at, content_bytes, error)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                mtime_ns, records, unparseable, ingested_at, content_bytes, error,
+                first_raw_id, last_raw_id)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             raw_table,
             content_hash,
@@ -79,6 +92,8 @@ def remember(
             ingested_at,
             content_bytes,
             error,
+            first_raw_id,
+            last_raw_id,
         ],
     )
 

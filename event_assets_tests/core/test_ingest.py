@@ -175,6 +175,24 @@ def test_one_pass_over_many_files_keeps_name_order_and_loads_each_content_once(c
         ("f.jsonl", 2),
         ("g.jsonl", 1),
     ]
+    # each file's range of raw ids, for a reader of one file's rows (a re-delivery has none;
+    # a.jsonl's blank line 2 leaves its id 2 unused)
+    ranges = conn.execute(
+        "select source_file, first_raw_id, last_raw_id from ingestion_ledger order by all"
+    ).fetchall()
+    assert ranges == [
+        ("a.jsonl", 1, 3),
+        ("b.json", 4, 5),
+        ("c.jsonl", 6, 6),
+        ("d.jsonl", None, None),
+        ("e.jsonl.gz", 7, 7),
+        ("f.jsonl", 8, 9),
+        ("g.jsonl", 10, 10),
+    ]
+    stored = conn.execute(
+        f"select source_file, min(raw_id), max(raw_id) from {RAW} group by all order by all"
+    ).fetchall()
+    assert stored == [r for r in ranges if r[1] is not None]
 
 
 def records_by_file(report):
@@ -424,13 +442,14 @@ def test_a_ledger_of_an_earlier_version_gains_its_columns_and_its_files_may_grow
     first = b'{"n": 1}\n{"broken": \n'
     (tmp_path / "day.jsonl").write_bytes(first)
     ingest(conn, tmp_path)
-    for column in ["content_bytes", "error"]:  # as the earlier version wrote it
+    # as the earlier versions wrote it
+    for column in ["content_bytes", "error", "first_raw_id", "last_raw_id"]:
         conn.execute(f"alter table main.ingestion_ledger drop column {column}")
     (tmp_path / "day.jsonl").write_bytes(first + b'{"n": 3}\n')
     report = ingest(conn, tmp_path)
     assert report.records == 1 and report.loaded[0]["from_line"] == 3
     columns = [row[0] for row in conn.execute("describe main.ingestion_ledger").fetchall()]
-    assert columns[-2:] == ["content_bytes", "error"]
+    assert columns[-4:] == ["content_bytes", "error", "first_raw_id", "last_raw_id"]
     assert conn.execute("select count(*) from ingestion_ledger").fetchone() == (2,)
 
 

@@ -17,8 +17,12 @@ T0 = datetime(2024, 5, 1, 20, 0)
 Heartbeat = tuple[str, str, str, str, datetime, datetime]
 
 
-def load_files(conn: duckdb.DuckDBPyConnection, files: list[list[Heartbeat]]) -> None:
-    """Append the files (each a list of heartbeats) after those already loaded."""
+def load_files(
+    conn: duckdb.DuckDBPyConnection, files: list[list[Heartbeat]], raw_id_ranges: bool = True
+) -> None:
+    """Append the files (each a list of heartbeats) after those already loaded. The ledger
+    holds each file's range of raw ids, as ingestion records it (`raw_id_ranges` False: none,
+    as in a ledger written before it kept them)."""
     ensure_ledger(conn)
     conn.execute("create schema if not exists webapp")
     conn.execute(f"create table if not exists {RAW_TABLE} ({RAW_COLUMNS})")
@@ -35,11 +39,16 @@ def load_files(conn: duckdb.DuckDBPyConnection, files: list[list[Heartbeat]]) ->
     for offset, beats in enumerate(files):
         number = first_file + offset
         name, file_hash = f"playback-{number + 1:05d}.jsonl", f"hash-{number}"
-        ledger.append((RAW_TABLE, file_hash, name, 1, number, len(beats), 0, T0, None, None))
+        first_raw_id = first_id + len(rows) + 1
+        last_raw_id = first_raw_id + len(beats) - 1
+        ranged = raw_id_ranges and beats
+        raw_ids = (first_raw_id, last_raw_id) if ranged else (None, None)
+        ledger.append((RAW_TABLE, file_hash, name, 1, number, len(beats), 0, T0, None, None,
+                       *raw_ids))  # fmt: skip
         for line, (session, program, user, device, start, at) in enumerate(beats, start=1):
             rows.append((first_id + len(rows) + 1, name, file_hash, line, T0, "valid", None,
                          user, session, program, device, start, at, at.isoformat()))  # fmt: skip
-    conn.executemany(f"insert into main.{LEDGER_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    conn.executemany(f"insert into main.{LEDGER_TABLE} values ({', '.join('?' * 12)})",
                      ledger)  # fmt: skip
     if rows:
         frame = pd.DataFrame(rows)  # noqa: F841 (read by DuckDB by name)

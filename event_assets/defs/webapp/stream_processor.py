@@ -55,6 +55,7 @@ BATCHES, OPEN_STREAMS, STREAMS, HEARTBEATS, REJECTED = (
 )
 RAW_TABLE = f"{DOMAIN}.{raw_table(DOMAIN, 'playback')}"
 STREAM_TIMEOUT_SECONDS = 60
+_MAX_RAW_ID = 2**63 - 1
 
 _STREAM_COLUMNS = """user_id VARCHAR NOT NULL, program_id VARCHAR NOT NULL,
     start_time TIMESTAMP NOT NULL, session_id VARCHAR NOT NULL, device VARCHAR"""
@@ -92,6 +93,10 @@ class Batch:
     source_file: str
     file_hashes: list[str]
     mtime_ns: int
+    # the range of raw ids its rows got (the ledger's): reading the batch's rows by it skips
+    # the row groups of every other file, so a batch's cost does not grow with the history
+    first_raw_id: int
+    last_raw_id: int
 
 
 # The judged heartbeats' table before webapp_rejected_events served them (it was a contract
@@ -117,7 +122,10 @@ def pending_batches(conn: duckdb.DuckDBPyConnection) -> list[Batch]:
     """The ingested playback files not processed yet, in arrival order (mtime, then name)."""
     rows = conn.execute(
         f"""with loads as (
-                select source_file, file_hash, max(mtime_ns) as mtime_ns
+                select source_file, file_hash, max(mtime_ns) as mtime_ns,
+                    min(first_raw_id) as first_raw_id, max(last_raw_id) as last_raw_id,
+                    -- loaded before the ledger kept the range: no bound
+                    bool_or(first_raw_id is null and records > 0) as range_unknown
                 from main.{LEDGER_TABLE}
                 where raw_table = ? and error is null
                 group by source_file, file_hash
@@ -125,7 +133,10 @@ def pending_batches(conn: duckdb.DuckDBPyConnection) -> list[Batch]:
             processed as (
                 select source_file, unnest(file_hashes) as file_hash from {BATCHES}
             )
-            select source_file, list(file_hash order by mtime_ns, file_hash), min(mtime_ns)
+            select source_file, list(file_hash order by mtime_ns, file_hash), min(mtime_ns),
+                -- a content without records (an empty file) has no range: an empty one
+                if(bool_or(range_unknown), 0, coalesce(min(first_raw_id), 0)),
+                if(bool_or(range_unknown), {_MAX_RAW_ID}, coalesce(max(last_raw_id), -1))
             from loads
             where (source_file, file_hash) not in (select source_file, file_hash from processed)
             group by source_file
@@ -148,8 +159,8 @@ def unfinished(conn: duckdb.DuckDBPyConnection, landing: Path | None, batch: Bat
             return False
     (last_error,) = conn.execute(
         f"""select arg_max(load_error, line_number) from {RAW_TABLE}
-            where source_file = ? and file_hash = ?""",
-        [batch.source_file, batch.file_hashes[-1]],
+            where raw_id between ? and ? and source_file = ? and file_hash = ?""",
+        [batch.first_raw_id, batch.last_raw_id, batch.source_file, batch.file_hashes[-1]],
     ).fetchone()
     return last_error == "malformed_json"
 
@@ -188,6 +199,7 @@ def _process(conn: duckdb.DuckDBPyConnection, batch: Batch, lateness_seconds: fl
                     order by batch_number desc limit 1)
             from {BATCHES}"""
     ).fetchone()
+    raw_ids = [batch.first_raw_id, batch.last_raw_id]
     lateness = f"to_microseconds(cast({round(lateness_seconds * 1e6)} as bigint))"
     conn.execute(
         f"""create or replace temp table batch_rows as
@@ -199,9 +211,10 @@ def _process(conn: duckdb.DuckDBPyConnection, batch: Batch, lateness_seconds: fl
                     ) then 'stream_closed'
                 end as judgement
             from {CLASSIFIED} as c
-            where c.status = 'valid' and c.source_file = ?
+            where c.raw_id between ? and ?
+                and c.status = 'valid' and c.source_file = ?
                 and c.file_hash in (select unnest(?))""",
-        [max_before, batch.source_file, batch.file_hashes],
+        [max_before, *raw_ids, batch.source_file, batch.file_hashes],
     )
     conn.execute(
         f"""insert into {REJECTED}
@@ -210,8 +223,10 @@ def _process(conn: duckdb.DuckDBPyConnection, batch: Batch, lateness_seconds: fl
                    b.program_id, b.event_time_text
             from batch_rows as b
             -- the record as it arrived (classification keeps it for its own rejects only)
-            left join {RAW_TABLE} as raw on raw.raw_id = b.raw_id
-            where b.judgement is not null"""
+            left join {RAW_TABLE} as raw
+                on raw.raw_id = b.raw_id and raw.raw_id between ? and ?
+            where b.judgement is not null""",
+        raw_ids,
     )
     conn.execute(
         f"""insert into {HEARTBEATS}
