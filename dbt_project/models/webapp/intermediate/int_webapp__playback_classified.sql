@@ -93,3 +93,7 @@ select
     event_at,
     {{ run_started_timestamp() }} as classified_at
 from numbered_rows
+-- stored in raw_id order (the window above scatters the rows): the stream processor reads one
+-- file's rows by their raw_id range, and DuckDB skips every row group outside it only when
+-- each row group holds a narrow range
+order by raw_id
