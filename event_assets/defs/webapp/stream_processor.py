@@ -203,18 +203,25 @@ def _process(conn: duckdb.DuckDBPyConnection, batch: Batch, lateness_seconds: fl
     lateness = f"to_microseconds(cast({round(lateness_seconds * 1e6)} as bigint))"
     conn.execute(
         f"""create or replace temp table batch_rows as
-            select c.*,
+            with rows as (
+                select * from {CLASSIFIED}
+                where raw_id between ? and ?
+                    and status = 'valid' and source_file = ?
+                    and file_hash in (select unnest(?))
+            ),
+            -- the written streams among the batch's: filtered on the batch's sessions while
+            -- scanned, so the lookup stays cheap however many streams were written before
+            closed as (
+                select session_id, program_id from {STREAMS}
+                where session_id in (select session_id from rows)
+            )
+            select rows.*,
                 case
-                    when c.event_at < cast(? as timestamp) - {lateness} then 'late_event'
-                    when (c.session_id, c.program_id) in (
-                        select session_id, program_id from {STREAMS}
-                    ) then 'stream_closed'
+                    when event_at < cast(? as timestamp) - {lateness} then 'late_event'
+                    when (session_id, program_id) in (select * from closed) then 'stream_closed'
                 end as judgement
-            from {CLASSIFIED} as c
-            where c.raw_id between ? and ?
-                and c.status = 'valid' and c.source_file = ?
-                and c.file_hash in (select unnest(?))""",
-        [max_before, *raw_ids, batch.source_file, batch.file_hashes],
+            from rows""",
+        [*raw_ids, batch.source_file, batch.file_hashes, max_before],
     )
     conn.execute(
         f"""insert into {REJECTED}
