@@ -2,6 +2,10 @@
 -- the nested JSON record and typed, the real data's quirks cleaned (`iPhone OS` is iOS, an empty
 -- collection id is none) and the first syntax rule the row breaks (NULL when it breaks none).
 
+{% set event = json_fields('record', [
+    'event_id', 'name', 'occurred_at', 'user_id', 'child_id'
+]) %}
+
 with
 
 raw_rows as (
@@ -11,11 +15,11 @@ raw_rows as (
 extracted_fields as (
     select
         {{ raw_row_columns() }},
-        {{ json_field('record', 'event_id') }} as raw_event_id,
-        {{ json_field('record', 'name') }} as raw_event_name,
-        {{ json_field('record', 'occurred_at') }} as raw_occurred_at,
-        {{ json_field('record', 'user_id') }} as raw_user_id,
-        {{ json_field('record', 'child_id') }} as raw_child_id,
+        {{ event['event_id'] }} as raw_event_id,
+        {{ event['name'] }} as raw_event_name,
+        {{ event['occurred_at'] }} as raw_occurred_at,
+        {{ event['user_id'] }} as raw_user_id,
+        {{ event['child_id'] }} as raw_child_id,
         {{ json_path_text('record', 'data.activity_id') }} as raw_activity_id,
         {{ json_path_text('record', 'data.source') }} as raw_source,
         {{ json_path_text('record', 'data.duration') }} as raw_duration,

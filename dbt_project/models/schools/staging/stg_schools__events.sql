@@ -7,6 +7,10 @@
 
 {{ config(materialized='incremental', incremental_strategy='append') }}
 
+{% set event = json_fields('record', [
+    'type', 'time', 'logId', 'logType', 'name', 'schoolId', 'sessionId'
+]) %}
+
 with
 
 raw_rows as (
@@ -27,13 +31,13 @@ extracted_fields as (
         record,
         raw_line,
         coalesce(record is not null and {{ json_is_object('record') }}, false) as is_json_object,
-        {{ json_field('record', 'type') }} as raw_event_type,
-        {{ json_field('record', 'time') }} as raw_event_time,
-        {{ json_field('record', 'logId') }} as raw_log_id,
-        {{ json_field('record', 'logType') }} as raw_log_type,
-        {{ json_field('record', 'name') }} as raw_name,
-        {{ json_field('record', 'schoolId') }} as raw_school_id,
-        {{ json_field('record', 'sessionId') }} as raw_session_id
+        {{ event['type'] }} as raw_event_type,
+        {{ event['time'] }} as raw_event_time,
+        {{ event['logId'] }} as raw_log_id,
+        {{ event['logType'] }} as raw_log_type,
+        {{ event['name'] }} as raw_name,
+        {{ event['schoolId'] }} as raw_school_id,
+        {{ event['sessionId'] }} as raw_session_id
     from raw_rows
 ),
 

@@ -5,15 +5,19 @@
 -- by `last_modified` (ties: the latest delivery): a late re-delivery of an old version does not
 -- undo a rename. `uid` may be a number or a string: both become the same text.
 
+{% set user = json_fields('record', [
+    'uid', 'username', 'dateRegistered', 'last_modified'
+]) %}
+
 with
 
 raw_rows as (
     select
         {{ raw_row_columns() }},
-        nullif(trim({{ json_field('record', 'uid') }}), '') as raw_uid,
-        nullif(trim({{ json_field('record', 'username') }}), '') as username,
-        nullif(trim({{ json_field('record', 'dateRegistered') }}), '') as date_registered_text,
-        nullif(trim({{ json_field('record', 'last_modified') }}), '') as last_modified_text
+        nullif(trim({{ user['uid'] }}), '') as raw_uid,
+        nullif(trim({{ user['username'] }}), '') as username,
+        nullif(trim({{ user['dateRegistered'] }}), '') as date_registered_text,
+        nullif(trim({{ user['last_modified'] }}), '') as last_modified_text
     from {{ source('telemetry', 'raw_telemetry_users') }}
 ),
 

@@ -13,18 +13,22 @@
     on_schema_change='fail'
 ) }}
 
+{% set event = json_fields('record', [
+    'user_id', 'device_id', 'event_name', 'app_version', 'client', 'event_time'
+]) %}
+
 with
 
 raw_rows as (
     select
         {{ raw_row_columns() }},
         -- an empty id is no id ('' and JSON null alike)
-        nullif(trim({{ json_field('record', 'user_id') }}), '') as user_id,
-        nullif(trim({{ json_field('record', 'device_id') }}), '') as device_id,
-        {{ json_field('record', 'event_name') }} as event_name,
-        {{ json_field('record', 'app_version') }} as app_version,
-        {{ json_field('record', 'client') }} as client,
-        {{ json_field('record', 'event_time') }} as event_time_text
+        nullif(trim({{ event.user_id }}), '') as user_id,
+        nullif(trim({{ event.device_id }}), '') as device_id,
+        {{ event.event_name }} as event_name,
+        {{ event.app_version }} as app_version,
+        {{ event.client }} as client,
+        {{ event.event_time }} as event_time_text
     from {{ source('webapp', 'raw_webapp_events') }}
     {% if is_incremental() %}
         where {{ raw_id_beyond_stored() }}

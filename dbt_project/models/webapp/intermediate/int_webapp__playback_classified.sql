@@ -13,17 +13,21 @@
     on_schema_change='fail'
 ) }}
 
+{% set heartbeat = json_fields('record', [
+    'user_id', 'session_id', 'program_id', 'device', 'start_time', 'event_time'
+]) %}
+
 with
 
 raw_rows as (
     select
         {{ raw_row_columns() }},
-        nullif(trim({{ json_field('record', 'user_id') }}), '') as user_id,
-        nullif(trim({{ json_field('record', 'session_id') }}), '') as session_id,
-        nullif(trim({{ json_field('record', 'program_id') }}), '') as program_id,
-        {{ json_field('record', 'device') }} as device,
-        {{ json_field('record', 'start_time') }} as start_time_text,
-        {{ json_field('record', 'event_time') }} as event_time_text
+        nullif(trim({{ heartbeat.user_id }}), '') as user_id,
+        nullif(trim({{ heartbeat.session_id }}), '') as session_id,
+        nullif(trim({{ heartbeat.program_id }}), '') as program_id,
+        {{ heartbeat.device }} as device,
+        {{ heartbeat.start_time }} as start_time_text,
+        {{ heartbeat.event_time }} as event_time_text
     from {{ source('webapp', 'raw_webapp_playback') }}
     {% if is_incremental() %}
         where {{ raw_id_beyond_stored() }}

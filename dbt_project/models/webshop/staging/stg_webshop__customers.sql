@@ -2,6 +2,10 @@
 -- no usable record (NULL when none). Classification (re-deliveries) is
 -- int_webshop__customer_classified's job.
 
+{% set customer = json_fields('record', [
+    'name', 'email', 'phone_number'
+]) %}
+
 with
 
 raw_rows as (
@@ -15,9 +19,9 @@ typed_rows as (
     select
         *,
         {{ operational_row_fields('customer') }},
-        {{ json_field('record', 'name') }} as name,
-        {{ json_field('record', 'email') }} as email,
-        {{ json_field('record', 'phone_number') }} as phone_number
+        {{ customer['name'] }} as name,
+        {{ customer['email'] }} as email,
+        {{ customer['phone_number'] }} as phone_number
     from raw_rows
 )
 

@@ -4,6 +4,14 @@
 -- `quantity` of a cart event defaults to 1. The record text is kept for rejected rows only
 -- (the quarantine lists them; at millions of events the rest would double the table).
 
+{% set tracked = json_fields('record', [
+    'id', 'type', 'event'
+]) %}
+{% set payload_field = json_fields('payload', [
+    'timestamp', 'customer-id', 'product', 'quantity', 'page', 'referrer', 'position',
+    'query', 'ip', 'user-agent'
+]) %}
+
 with
 
 raw_rows as (
@@ -16,9 +24,9 @@ raw_rows as (
 extracted_fields as (
     select
         *,
-        {{ try_cast(json_field('record', 'id'), dbt.type_bigint()) }} as event_id,
-        nullif(trim({{ json_field('record', 'type') }}), '') as event_type,
-        {{ json_field('record', 'event') }} as raw_payload,
+        {{ try_cast(tracked['id'], dbt.type_bigint()) }} as event_id,
+        nullif(trim({{ tracked['type'] }}), '') as event_type,
+        {{ tracked['event'] }} as raw_payload,
         {{ json_object_text('record', 'event') }} as payload
     from raw_rows
 ),
@@ -27,11 +35,11 @@ typed_fields as (
     select
         *,
         {{ parse_utc_timestamp(
-            "nullif(trim(" ~ json_field('payload', 'timestamp') ~ "), '')"
+            "nullif(trim(" ~ payload_field['timestamp'] ~ "), '')"
         ) }} as event_at,
-        {{ try_cast(json_field('payload', 'customer-id'), dbt.type_bigint()) }} as customer_id,
-        {{ try_cast(json_field('payload', 'product'), dbt.type_bigint()) }} as product_id,
-        {{ try_cast(json_field('payload', 'quantity'), dbt.type_bigint()) }} as raw_quantity,
+        {{ try_cast(payload_field['customer-id'], dbt.type_bigint()) }} as customer_id,
+        {{ try_cast(payload_field['product'], dbt.type_bigint()) }} as product_id,
+        {{ try_cast(payload_field['quantity'], dbt.type_bigint()) }} as raw_quantity,
     from extracted_fields
 ),
 
@@ -61,17 +69,17 @@ select
     event_type,
     event_at,
     customer_id,
-    nullif(trim({{ json_field('payload', 'page') }}), '') as page,
-    nullif(trim({{ json_field('payload', 'referrer') }}), '') as referrer,
+    nullif(trim({{ payload_field['page'] }}), '') as page,
+    nullif(trim({{ payload_field['referrer'] }}), '') as referrer,
     product_id,
     case
         when event_type in ('add_product_to_cart', 'remove_product_from_cart')
             then coalesce(raw_quantity, 1)
         else raw_quantity
     end as quantity,
-    {{ try_cast(json_field('payload', 'position'), dbt.type_bigint()) }} as position,
-    {{ json_field('payload', 'query') }} as search_query,
-    {{ json_field('payload', 'ip') }} as ip,
-    {{ json_field('payload', 'user-agent') }} as user_agent,
+    {{ try_cast(payload_field['position'], dbt.type_bigint()) }} as position,
+    {{ payload_field['query'] }} as search_query,
+    {{ payload_field['ip'] }} as ip,
+    {{ payload_field['user-agent'] }} as user_agent,
     reason
 from checked_events

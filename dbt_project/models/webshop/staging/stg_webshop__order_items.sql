@@ -2,6 +2,10 @@
 -- row is no usable record (negative quantity or price). Whether its order and product have
 -- arrived is judged on every build by int_webshop__orderitem_classified.
 
+{% set order_item = json_fields('record', [
+    'order_id', 'product_id', 'quantity', 'price'
+]) %}
+
 with
 
 raw_rows as (
@@ -15,10 +19,10 @@ typed_rows as (
     select
         *,
         {{ operational_row_fields('order_item') }},
-        {{ try_cast(json_field('record', 'order_id'), dbt.type_bigint()) }} as order_id,
-        {{ try_cast(json_field('record', 'product_id'), dbt.type_bigint()) }} as product_id,
-        {{ try_cast(json_field('record', 'quantity'), dbt.type_bigint()) }} as quantity,
-        {{ round_measure(try_cast(json_field('record', 'price'), type_double())) }} as price
+        {{ try_cast(order_item['order_id'], dbt.type_bigint()) }} as order_id,
+        {{ try_cast(order_item['product_id'], dbt.type_bigint()) }} as product_id,
+        {{ try_cast(order_item['quantity'], dbt.type_bigint()) }} as quantity,
+        {{ round_measure(try_cast(order_item['price'], type_double())) }} as price
     from raw_rows
 )
 

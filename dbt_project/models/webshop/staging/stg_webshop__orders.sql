@@ -4,6 +4,10 @@
 
 {%- set statuses = ['placed', 'paid', 'shipped', 'delivered', 'cancelled'] %}
 
+{% set order = json_fields('record', [
+    'customer_id', 'status', 'customer_address_id'
+]) %}
+
 with
 
 raw_rows as (
@@ -17,9 +21,9 @@ typed_rows as (
     select
         *,
         {{ operational_row_fields('order') }},
-        {{ try_cast(json_field('record', 'customer_id'), dbt.type_bigint()) }} as customer_id,
-        lower(trim({{ json_field('record', 'status') }})) as status_text,
-        {{ try_cast(json_field('record', 'customer_address_id'), dbt.type_bigint()) }}
+        {{ try_cast(order['customer_id'], dbt.type_bigint()) }} as customer_id,
+        lower(trim({{ order['status'] }})) as status_text,
+        {{ try_cast(order['customer_address_id'], dbt.type_bigint()) }}
             as customer_address_id
     from raw_rows
 )

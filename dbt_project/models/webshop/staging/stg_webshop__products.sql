@@ -1,6 +1,11 @@
 -- One row per raw product row: the operational columns typed and the first reason the row is
 -- no usable record: a negative price, a discount outside 0-100 (the spec's bad input).
 
+{% set product = json_fields('record', [
+    'name', 'description', 'EAN', 'price', 'discount_percent', 'brand_id', 'inventory',
+    'published'
+]) %}
+
 with
 
 raw_rows as (
@@ -14,15 +19,15 @@ typed_rows as (
     select
         *,
         {{ operational_row_fields('product') }},
-        {{ json_field('record', 'name') }} as name,
-        {{ json_field('record', 'description') }} as description,
-        {{ json_field('record', 'EAN') }} as ean,
-        {{ round_measure(try_cast(json_field('record', 'price'), type_double())) }} as price,
-        {{ round_measure(try_cast(json_field('record', 'discount_percent'), type_double())) }}
+        {{ product['name'] }} as name,
+        {{ product['description'] }} as description,
+        {{ product['EAN'] }} as ean,
+        {{ round_measure(try_cast(product['price'], type_double())) }} as price,
+        {{ round_measure(try_cast(product['discount_percent'], type_double())) }}
             as discount_percent,
-        {{ try_cast(json_field('record', 'brand_id'), dbt.type_bigint()) }} as brand_id,
-        {{ try_cast(json_field('record', 'inventory'), dbt.type_bigint()) }} as inventory,
-        {{ try_cast(json_field('record', 'published'), dbt.type_boolean()) }} as published
+        {{ try_cast(product['brand_id'], dbt.type_bigint()) }} as brand_id,
+        {{ try_cast(product['inventory'], dbt.type_bigint()) }} as inventory,
+        {{ try_cast(product['published'], dbt.type_boolean()) }} as published
     from raw_rows
 )
 
