@@ -28,7 +28,7 @@ with
 new_events as (
     select *
     from {{ ref('stg_schools__events') }}
-    where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
+    where {{ raw_id_beyond_stored() }}
 ),
 
 retyped_logs as (
@@ -54,7 +54,7 @@ touched_sessions as (
 events_in_scope as (
     select *
     from {{ ref('stg_schools__events') }}
-    where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
+    where {{ raw_id_beyond_stored() }}
         or log_id in (select log_id from retyped_logs)
         or school_id in (select log_id from retyped_logs)
         or session_id in (select session_id from touched_sessions)

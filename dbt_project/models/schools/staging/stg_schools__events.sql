@@ -16,7 +16,7 @@ with
 raw_rows as (
     select * from {{ source('schools', 'raw_schools_events') }}
     {% if is_incremental() %}
-    where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
+    where {{ raw_id_beyond_stored() }}
     {% endif %}
 ),
 

@@ -28,14 +28,14 @@ with
 new_item_ids as (
     select distinct item_id
     from {{ ref('stg_telemetry__sync_events') }}
-    where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
+    where {{ raw_id_beyond_stored() }}
         and item_id is not null
 ),
 
 events_in_scope as (
     select *
     from {{ ref('stg_telemetry__sync_events') }}
-    where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
+    where {{ raw_id_beyond_stored() }}
         or item_id in (select item_id from new_item_ids)
 ),
 {% else %}

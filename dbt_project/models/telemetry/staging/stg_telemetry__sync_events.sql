@@ -35,7 +35,7 @@ raw_rows as (
         {{ json_object_fields('record', envelope_fields) }} as envelope
     from {{ source('telemetry', 'raw_telemetry_sync_events') }}
     {% if is_incremental() %}
-    where raw_id > (select coalesce(max(raw_id), 0) from {{ this }})
+    where {{ raw_id_beyond_stored() }}
     {% endif %}
 ),
 
