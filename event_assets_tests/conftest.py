@@ -8,9 +8,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from event_assets.core.dbt import DBT_PROJECT_DIR, prepare_dbt_project
+from event_assets.core.ingest import RAW_COLUMNS
+from event_assets.core.names import qualified, raw_table
 from event_assets.core.warehouse import (
     DATA_DIR_VAR,
     DUCKDB_PATH_VAR,
@@ -79,6 +82,16 @@ def write_events(path: Path, events: Iterable[dict | str]) -> Path:
     path.write_text("\n".join(lines) + "\n")
     os.utime(path, (0, 1_000_000))  # long settled
     return path
+
+
+def create_raw_tables(warehouse: Path, domain: str, sources: Iterable[str]) -> None:
+    """The domain's schema and an empty raw table per source in `warehouse`, as the ingestion
+    creates them (dbt tests on hand-made rows start from these)."""
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute(f"create schema if not exists {domain}")
+        for source in sources:
+            table = qualified(domain, raw_table(domain, source))
+            conn.execute(f"create table {table} ({RAW_COLUMNS})")
 
 
 def run_dbt(work_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:

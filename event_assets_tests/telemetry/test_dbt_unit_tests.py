@@ -2,10 +2,7 @@
 by hand) on a temporary DuckDB file: unit tests look up the columns of their input relations,
 so the models are built first, on empty raw tables."""
 
-import duckdb
-
-from event_assets.core.ingest import RAW_COLUMNS
-from event_assets_tests.conftest import run_dbt
+from event_assets_tests.conftest import create_raw_tables, run_dbt
 
 SELECT = "path:models/telemetry"
 
@@ -13,10 +10,7 @@ SELECT = "path:models/telemetry"
 def test_unit_tests_pass(tmp_path, monkeypatch) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     monkeypatch.setenv("EVENT_ASSETS_DUCKDB_PATH", str(warehouse))
-    with duckdb.connect(str(warehouse)) as conn:
-        conn.execute("create schema telemetry")
-        for source in ("sync_events", "users"):
-            conn.execute(f"create table telemetry.raw_telemetry_{source} ({RAW_COLUMNS})")
+    create_raw_tables(warehouse, "telemetry", ("sync_events", "users"))
     built = run_dbt(tmp_path, "run", "--select", SELECT)
     assert built.returncode == 0, built.stdout[-3000:]
     result = run_dbt(tmp_path, "test", "--select", f"{SELECT},test_type:unit")

@@ -4,8 +4,7 @@ only when each row group holds a narrow range (the model's window would scatter 
 
 import duckdb
 
-from event_assets.core.ingest import RAW_COLUMNS
-from event_assets_tests.conftest import run_dbt
+from event_assets_tests.conftest import create_raw_tables, run_dbt
 
 MODEL = "webapp.int_webapp__playback_classified"
 
@@ -36,10 +35,8 @@ def stored_raw_ids(warehouse) -> list[int]:
 def test_classified_heartbeats_are_stored_in_raw_id_order(tmp_path, monkeypatch):
     warehouse = tmp_path / "warehouse.duckdb"
     monkeypatch.setenv("EVENT_ASSETS_DUCKDB_PATH", str(warehouse))
+    create_raw_tables(warehouse, "webapp", ("events", "playback"))
     with duckdb.connect(str(warehouse)) as conn:
-        conn.execute("create schema webapp")
-        for source in ("events", "playback"):
-            conn.execute(f"create table webapp.raw_webapp_{source} ({RAW_COLUMNS})")
         land(conn, 1, 5_000)
     select = ["--select", "int_webapp__playback_classified"]
     assert run_dbt(tmp_path, "run", *select).returncode == 0

@@ -7,9 +7,8 @@ exists)."""
 
 import duckdb
 
-from event_assets.core.ingest import RAW_COLUMNS
 from event_assets.defs.webapp import stream_processor
-from event_assets_tests.conftest import run_dbt
+from event_assets_tests.conftest import create_raw_tables, run_dbt
 
 SELECT = "path:models/webapp"
 UNIT_TESTS = 6  # _webapp__unit_tests.yml in intermediate/ (4) and marts/ (2)
@@ -18,10 +17,7 @@ UNIT_TESTS = 6  # _webapp__unit_tests.yml in intermediate/ (4) and marts/ (2)
 def test_unit_tests_pass(tmp_path, monkeypatch) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     monkeypatch.setenv("EVENT_ASSETS_DUCKDB_PATH", str(warehouse))
-    with duckdb.connect(str(warehouse)) as conn:
-        conn.execute("create schema webapp")
-        for source in ("events", "playback"):
-            conn.execute(f"create table webapp.raw_webapp_{source} ({RAW_COLUMNS})")
+    create_raw_tables(warehouse, "webapp", ("events", "playback"))
     built = run_dbt(tmp_path, "run", "--select", SELECT)
     assert built.returncode == 0, built.stdout[-3000:]
     with duckdb.connect(str(warehouse)) as conn:
