@@ -3,12 +3,19 @@
 The asset first makes the partitions reach the newest stale day (`DailyPartitions.extend_through`),
 then records the stale days and the days it added as contiguous ranges in its metadata; the
 domain's follow-up (`pipeline.Domain`) turns them into one run per range, in the UI (a sensor) and
-headless alike. Days before the domain's first day have no partition: they are left out, and its
+headless alike.
+
+A domain may look only at what changed since its last look: its `find_stale_days` gets the
+`LastCheck` this asset recorded for the same warehouse (the domain's own watermark, and the
+earliest day then found stale, which is looked at again until it matches) and returns a new
+watermark. Without one (a first run, another warehouse, another Dagster instance) it compares
+every day. Days before the domain's first day have no partition: they are left out, and its
 check `covers_every_day_with_data` warns with their count and the setting that moves the first
 day.
 """
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -22,12 +29,38 @@ from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 
 STALE_RANGES_KEY = "stale_ranges"
 COVERAGE_CHECK = "covers_every_day_with_data"
+# Metadata of each materialization, read back by the next one (`LastCheck`).
+CHECKED_THROUGH_KEY = "checked_through"
+EARLIEST_STALE_KEY = "earliest_stale_day"
+WAREHOUSE_KEY = "warehouse"
+
+
+@dataclass(frozen=True)
+class LastCheck:
+    """What the previous look at the same warehouse recorded: the domain's watermark (text of
+    its choosing) and the earliest day it found stale (None: none), days before the first day
+    included."""
+
+    checked_through: str
+    earliest_stale: date | None
+
+
+@dataclass(frozen=True)
+class StaleDays:
+    """The days found stale, and the watermark the next look starts from (None: the next look
+    compares every day)."""
+
+    days: list[date]
+    checked_through: str | None = None
+
+
+FindStaleDays = Callable[[duckdb.DuckDBPyConnection, LastCheck | None], StaleDays]
 
 
 def build_stale_days_asset(
     domain: str,
     deps: Sequence[str],
-    find_stale_days: Callable[[duckdb.DuckDBPyConnection], list[date]],
+    find_stale_days: FindStaleDays,
     description: str,
     partitions: DailyPartitions,
 ) -> dg.AssetsDefinition:
@@ -58,10 +91,12 @@ def build_stale_days_asset(
     def _stale_days(
         context: dg.AssetExecutionContext, warehouse: Warehouse
     ) -> dg.MaterializeResult:
+        path = str(warehouse.settings.duckdb_path)
+        last = last_check(context.instance, key, path)
         with warehouse.connect(read_only=True) as conn:
-            found = find_stale_days(conn)
-        days = [day for day in found if day >= first_day]
-        before = sorted(day for day in found if day < first_day)
+            found = find_stale_days(conn, last)
+        days = [day for day in found.days if day >= first_day]
+        before = sorted(day for day in found.days if day < first_day)
         # a day new to the partitions is materialized too, empty when it has no data
         added = partitions.extend_through(context.instance, max(days)) if days else []
         ranges = [
@@ -78,16 +113,44 @@ def build_stale_days_asset(
                 "earliest_day_with_data": (before[0] if before else first_day).isoformat(),
             },
         )
+        watermark = {}
+        if found.checked_through is not None:
+            earliest = min(found.days).isoformat() if found.days else ""
+            watermark = {
+                CHECKED_THROUGH_KEY: found.checked_through,
+                EARLIEST_STALE_KEY: earliest,
+                WAREHOUSE_KEY: path,
+            }
         return dg.MaterializeResult(
             metadata={
                 "stale_days": len(days),
                 "days_added": len(added),
                 STALE_RANGES_KEY: dg.MetadataValue.json(ranges),
+                **watermark,
             },
             check_results=[coverage],
         )
 
     return _stale_days
+
+
+def last_check(instance: dg.DagsterInstance, key: dg.AssetKey, warehouse: str) -> LastCheck | None:
+    """The watermark of the asset's latest materialization, when it was of this warehouse."""
+    event = instance.get_latest_materialization_event(key)
+    if event is None or event.asset_materialization is None:
+        return None
+    metadata = event.asset_materialization.metadata
+    values = {
+        name: getattr(metadata.get(name), "value", None)
+        for name in (CHECKED_THROUGH_KEY, EARLIEST_STALE_KEY, WAREHOUSE_KEY)
+    }
+    if values[WAREHOUSE_KEY] != warehouse or not values[CHECKED_THROUGH_KEY]:
+        return None
+    earliest = values[EARLIEST_STALE_KEY]
+    return LastCheck(
+        checked_through=values[CHECKED_THROUGH_KEY],
+        earliest_stale=date.fromisoformat(earliest) if earliest else None,
+    )
 
 
 def stale_ranges_from_metadata(metadata: Mapping[str, Any]) -> list[tuple[date, date]]:

@@ -7,7 +7,7 @@ change the subscription status of that user's events: their days differ and beco
 
 from event_assets.core.daily import build_daily_copy_asset, find_stale_days_by_diff
 from event_assets.core.partitions import daily_partitions
-from event_assets.core.stale_days import build_stale_days_asset
+from event_assets.core.stale_days import StaleDays, build_stale_days_asset
 
 DOMAIN = "engagement"
 FACT_MODEL = "int_engagement__daily_fact"
@@ -31,8 +31,9 @@ engagement_daily = build_daily_copy_asset(
 engagement_stale_days = build_stale_days_asset(
     DOMAIN,
     deps=[FACT_MODEL],
-    find_stale_days=lambda conn: find_stale_days_by_diff(
-        conn, DOMAIN, FACT_MODEL, "engagement_daily"
+    # no watermark: every day is compared on each look
+    find_stale_days=lambda conn, _last: StaleDays(
+        find_stale_days_by_diff(conn, DOMAIN, FACT_MODEL, "engagement_daily")
     ),
     description=(
         "Days of `engagement_daily` that differ from `int_engagement__daily_fact` (new events, "

@@ -9,14 +9,14 @@ imply (a late end, a session made valid or invalid by a later event): those are 
 the next run must re-materialize.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
 import dagster as dg
 import duckdb
 
 from event_assets.core.names import asset_key, qualified
 from event_assets.core.partitions import daily_partitions, window_bounds
-from event_assets.core.stale_days import build_stale_days_asset
+from event_assets.core.stale_days import LastCheck, StaleDays, build_stale_days_asset
 from event_assets.core.table_metadata import table_metadata, table_name
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse, table_exists
 
@@ -117,13 +117,36 @@ DAILY_COLUMNS = """
 """
 
 _ALL_TIME = (datetime(1970, 1, 1), datetime(9999, 1, 1))
+STAGED = qualified(DOMAIN, "stg_schools__events")
+
+# The earliest event time of the sessions whose events were classified after $since: a session
+# changes only when one of its events is (re)classified, and both its stored and its new version
+# lie between its events' times. Events that failed the syntax checks never count.
+CHANGED_SINCE_SQL = f"""
+with reclassified as (
+    select raw_id from {CLASSIFIED} where classified_at > $since
+),
+changed_sessions as (
+    select distinct session_id
+    from {STAGED}
+    where raw_id in (select raw_id from reclassified) and session_id is not null
+)
+select min(event_at)
+from {STAGED}
+where session_id in (select session_id from changed_sessions) and syntax_reason is null
+"""
 
 
-def find_stale_days(conn: duckdb.DuckDBPyConnection) -> list[date]:
-    """Days whose stored usage differs from the usage the current sessions imply."""
+def find_stale_days(conn: duckdb.DuckDBPyConnection, last: LastCheck | None = None) -> StaleDays:
+    """Days whose stored usage differs from the usage the current sessions imply: every day, or,
+    after a `last` look at this warehouse, the days from the earliest that sessions changed since
+    (or that was stale then) onwards. The watermark is the newest `classified_at`."""
     if not table_exists(conn, "sessions", schema=DOMAIN):
-        return []
-    start, end = _ALL_TIME
+        return StaleDays([])
+    watermark = _newest_classification(conn)
+    start = _first_time_that_may_differ(conn, last, watermark)
+    if start is None:
+        return StaleDays([], watermark)
     stored = (
         DAILY_USAGE
         if table_exists(conn, DAILY_TABLE, schema=DOMAIN)
@@ -132,10 +155,13 @@ def find_stale_days(conn: duckdb.DuckDBPyConnection) -> list[date]:
             "where false)"
         )
     )
+    start = datetime.combine(start.date(), datetime.min.time())  # whole days
     rows = conn.execute(
         f"""
         with fresh as ({DAILY_USAGE_SQL}),
-        stored as (select device_id, date, usage_minutes from {stored})
+        stored as (
+            select device_id, date, usage_minutes from {stored} where date >= cast($start as date)
+        )
         select distinct coalesce(fresh.date, stored.date) as date
         from fresh full outer join stored using (device_id, date)
         where fresh.usage_minutes is null
@@ -143,9 +169,34 @@ def find_stale_days(conn: duckdb.DuckDBPyConnection) -> list[date]:
            or abs(fresh.usage_minutes - stored.usage_minutes) > 1e-6
         order by date
         """,
-        {"start": start, "end": end},
+        {"start": start, "end": _ALL_TIME[1]},
     ).fetchall()
-    return [row[0] for row in rows]
+    return StaleDays([row[0] for row in rows], watermark)
+
+
+def _newest_classification(conn: duckdb.DuckDBPyConnection) -> str | None:
+    if not table_exists(conn, "int_schools__events_classified", schema=DOMAIN):
+        return None
+    (newest,) = conn.execute(f"select max(classified_at) from {CLASSIFIED}").fetchone()
+    return newest.isoformat() if newest is not None else None
+
+
+def _first_time_that_may_differ(
+    conn: duckdb.DuckDBPyConnection, last: LastCheck | None, watermark: str | None
+) -> datetime | None:
+    """The earliest time whose day may be stale (None: no day may be): all time without a usable
+    `last` look (none, or one whose watermark this warehouse has not reached: not its history)."""
+    if last is None or watermark is None:
+        return _ALL_TIME[0]
+    since = datetime.fromisoformat(last.checked_through)
+    if since > datetime.fromisoformat(watermark):
+        return _ALL_TIME[0]
+    (changed_from,) = conn.execute(CHANGED_SINCE_SQL, {"since": since}).fetchone()
+    candidates = [changed_from]
+    if last.earliest_stale is not None:
+        candidates.append(datetime.combine(last.earliest_stale, datetime.min.time()))
+    candidates = [time for time in candidates if time is not None]
+    return min(candidates) if candidates else None
 
 
 schools_stale_days = build_stale_days_asset(
