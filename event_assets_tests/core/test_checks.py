@@ -8,7 +8,11 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
-from event_assets.core.checks import build_pandera_check, validate_frame
+from event_assets.core.checks import (
+    build_pandera_check,
+    build_reconciliation_check,
+    validate_frame,
+)
 from event_assets.core.names import asset_key
 from event_assets.core.pipeline import Domain
 from event_assets.core.runner import run_domain
@@ -68,6 +72,39 @@ def test_a_check_validates_the_whole_table_or_the_rows_it_is_given(tmp_path):
     assert recent.passed
     assert recent.metadata["rows"].value == 1
     assert recent.metadata["validated"].value == "rows the last build wrote"
+
+
+def test_the_reconciliation_counts_every_raw_record_once(tmp_path):
+    database = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(database)) as conn:
+        conn.execute("create table main.raw_rows as select range as raw_id from range(1, 5)")
+        conn.execute(
+            """create table main.classified as select * from (values
+               (1, 'valid'), (2, 'valid'), (3, 'rejected'), (4, 'duplicate')) v(raw_id, status)"""
+        )
+    warehouse = Warehouse(data_dir=str(tmp_path), duckdb_path=str(database))
+    check = build_reconciliation_check("main", "raw_rows", "classified")
+
+    def outcome():
+        result = check(warehouse=warehouse)
+        return result.passed, {name: value.value for name, value in result.metadata.items()}
+
+    assert outcome() == (
+        True,
+        {"received": 4, "valid": 2, "rejected": 1, "duplicates": 1, "unclassified": 0},
+    )
+    # Record 4 classified twice, record 3 not at all: the counts still add up to 4.
+    with duckdb.connect(str(database)) as conn:
+        conn.execute("update main.classified set raw_id = 4 where raw_id = 3")
+    assert outcome() == (
+        False,
+        {"received": 4, "valid": 2, "rejected": 1, "duplicates": 1, "unclassified": 1},
+    )
+    # A record classified that was never received, and every received one classified.
+    with duckdb.connect(str(database)) as conn:
+        conn.execute("update main.classified set raw_id = 3 where status = 'rejected'")
+        conn.execute("insert into main.classified values (5, 'valid')")
+    assert outcome()[0] is False
 
 
 def _sessions(**changes) -> pl.DataFrame:
