@@ -100,10 +100,15 @@ def why_idle(domain: Domain, instance: dg.DagsterInstance, warehouse: Warehouse)
         last = instance.get_runs(filters=dg.RunsFilter(job_name=job_name), limit=1)
         if last and last[0].status != dg.DagsterRunStatus.SUCCESS:
             return ""
-    # Written since the last run ended (a table dropped or altered by hand): build again.
+    # Written since the last run ended, or since the analysts' copy was made after it (which
+    # checkpoints the warehouse first): a table dropped or altered by hand. Build again.
     (last_run,) = instance.get_run_records(limit=1) or (None,)
-    written_at = warehouse.settings.duckdb_path.stat().st_mtime
-    if last_run is None or last_run.end_time is None or written_at > last_run.end_time + 1:
+    if last_run is None or last_run.end_time is None:
+        return ""
+    settled_at = last_run.end_time
+    if warehouse.settings.snapshot_path.exists():
+        settled_at = max(settled_at, warehouse.settings.snapshot_path.stat().st_mtime)
+    if warehouse.settings.duckdb_path.stat().st_mtime > settled_at:
         return ""
     return "nothing new: no new file, no change to the dbt project, the last runs succeeded"
 
