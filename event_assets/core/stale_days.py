@@ -3,20 +3,20 @@
 The asset first makes the partitions reach the newest stale day (`DailyPartitions.extend_through`),
 then records the stale days and the days it added as contiguous ranges in its metadata; the
 domain's follow-up (`pipeline.Domain`) turns them into one run per range, in the UI (a sensor) and
-headless alike.
+headless alike. Days before the domain's first day have no partition: they are left out, and
+its check `covers_every_day_with_data` warns with their count and the setting that moves the
+first day.
 
 A domain may look only at what changed since its last look: its `find_stale_days` gets the
 `LastCheck` this asset recorded for the same warehouse (the domain's own watermark, and the
-earliest day then found stale, which is looked at again until it matches) and returns a new
-watermark. Without one (a first run, another warehouse, another Dagster instance) it compares
-every day. Days before the domain's first day have no partition: they are left out, and its
-check `covers_every_day_with_data` warns with their count and the setting that moves the first
-day.
+earliest day that look found stale which no run has materialized since, or that has no
+partition) and returns a new watermark. Without one (a first run, another warehouse, another
+Dagster instance) it compares every day.
 """
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import dagster as dg
@@ -31,15 +31,15 @@ STALE_RANGES_KEY = "stale_ranges"
 COVERAGE_CHECK = "covers_every_day_with_data"
 # Metadata of each materialization, read back by the next one (`LastCheck`).
 CHECKED_THROUGH_KEY = "checked_through"
-EARLIEST_STALE_KEY = "earliest_stale_day"
+EARLIEST_BEFORE_KEY = "earliest_stale_day_before_first_day"
 WAREHOUSE_KEY = "warehouse"
 
 
 @dataclass(frozen=True)
 class LastCheck:
     """What the previous look at the same warehouse recorded: the domain's watermark (text of
-    its choosing) and the earliest day it found stale (None: none), days before the first day
-    included."""
+    its choosing), and the earliest day it found stale that may still be (None: none): not
+    materialized since, or before the first day (no partition)."""
 
     checked_through: str
     earliest_stale: date | None
@@ -63,11 +63,14 @@ def build_stale_days_asset(
     find_stale_days: FindStaleDays,
     description: str,
     partitions: DailyPartitions,
+    daily_table: str,
 ) -> dg.AssetsDefinition:
     """`<domain>.<domain>_stale_days`: the days whose partition (of `partitions`) no longer
     matches `deps` (tables of the domain), found by `find_stale_days`, and the days new to the
-    partitions."""
+    partitions. `daily_table`: the partitioned table whose days are compared (its partitions
+    materialized since a look are no longer stale)."""
     key = asset_key(domain, stale_days_table(domain))
+    daily_key = asset_key(domain, daily_table)
     first_day = partitions.first_day
 
     @dg.asset(
@@ -92,7 +95,7 @@ def build_stale_days_asset(
         context: dg.AssetExecutionContext, warehouse: Warehouse
     ) -> dg.MaterializeResult:
         path = str(warehouse.settings.duckdb_path)
-        last = last_check(context.instance, key, path)
+        last = last_check(context.instance, key, daily_key, path)
         with warehouse.connect(read_only=True) as conn:
             found = find_stale_days(conn, last)
         days = [day for day in found.days if day >= first_day]
@@ -115,10 +118,9 @@ def build_stale_days_asset(
         )
         watermark = {}
         if found.checked_through is not None:
-            earliest = min(found.days).isoformat() if found.days else ""
             watermark = {
                 CHECKED_THROUGH_KEY: found.checked_through,
-                EARLIEST_STALE_KEY: earliest,
+                EARLIEST_BEFORE_KEY: before[0].isoformat() if before else "",
                 WAREHOUSE_KEY: path,
             }
         return dg.MaterializeResult(
@@ -134,22 +136,34 @@ def build_stale_days_asset(
     return _stale_days
 
 
-def last_check(instance: dg.DagsterInstance, key: dg.AssetKey, warehouse: str) -> LastCheck | None:
-    """The watermark of the asset's latest materialization, when it was of this warehouse."""
-    event = instance.get_latest_materialization_event(key)
-    if event is None or event.asset_materialization is None:
+def last_check(
+    instance: dg.DagsterInstance, key: dg.AssetKey, daily_key: dg.AssetKey, warehouse: str
+) -> LastCheck | None:
+    """The watermark of the asset's latest materialization, when it was of this warehouse, and
+    the earliest day it found stale that `daily_key` has not materialized since."""
+    records = instance.fetch_materializations(key, limit=1).records
+    if not records or records[0].asset_materialization is None:
         return None
-    metadata = event.asset_materialization.metadata
+    look = records[0]
+    metadata = look.asset_materialization.metadata
     values = {
         name: getattr(metadata.get(name), "value", None)
-        for name in (CHECKED_THROUGH_KEY, EARLIEST_STALE_KEY, WAREHOUSE_KEY)
+        for name in (CHECKED_THROUGH_KEY, EARLIEST_BEFORE_KEY, WAREHOUSE_KEY)
     }
     if values[WAREHOUSE_KEY] != warehouse or not values[CHECKED_THROUGH_KEY]:
         return None
-    earliest = values[EARLIEST_STALE_KEY]
+    done = instance.get_materialized_partitions(daily_key, after_cursor=look.storage_id)
+    pending = [
+        first + timedelta(days=offset)
+        for first, last in stale_ranges_from_metadata(metadata)
+        for offset in range((last - first).days + 1)
+        if (first + timedelta(days=offset)).isoformat() not in done
+    ]
+    if values[EARLIEST_BEFORE_KEY]:
+        pending.append(date.fromisoformat(values[EARLIEST_BEFORE_KEY]))
     return LastCheck(
         checked_through=values[CHECKED_THROUGH_KEY],
-        earliest_stale=date.fromisoformat(earliest) if earliest else None,
+        earliest_stale=min(pending) if pending else None,
     )
 
 

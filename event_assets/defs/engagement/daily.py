@@ -41,4 +41,5 @@ engagement_stale_days = build_stale_days_asset(
         "`engagement_stale_days_sensor` re-materializes exactly those partitions."
     ),
     partitions=PARTITIONS,
+    daily_table="engagement_daily",
 )

@@ -209,6 +209,7 @@ schools_stale_days = build_stale_days_asset(
         "`schools_stale_days_sensor` re-materializes exactly those partitions."
     ),
     partitions=PARTITIONS,
+    daily_table=DAILY_TABLE,
 )
 
 
