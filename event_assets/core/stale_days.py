@@ -16,7 +16,7 @@ Dagster instance) it compares every day.
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import dagster as dg
@@ -24,7 +24,12 @@ import duckdb
 
 from event_assets.core.catalog import code_reference
 from event_assets.core.names import asset_key, stale_days_table
-from event_assets.core.partitions import DailyPartitions, contiguous_ranges, first_day_var
+from event_assets.core.partitions import (
+    DailyPartitions,
+    contiguous_ranges,
+    days_between,
+    first_day_var,
+)
 from event_assets.core.warehouse import WAREHOUSE_POOL, Warehouse
 
 STALE_RANGES_KEY = "stale_ranges"
@@ -154,10 +159,10 @@ def last_check(
         return None
     done = instance.get_materialized_partitions(daily_key, after_cursor=look.storage_id)
     pending = [
-        first + timedelta(days=offset)
+        day
         for first, last in stale_ranges_from_metadata(metadata)
-        for offset in range((last - first).days + 1)
-        if (first + timedelta(days=offset)).isoformat() not in done
+        for day in days_between(first, last)
+        if day.isoformat() not in done
     ]
     if values[EARLIEST_BEFORE_KEY]:
         pending.append(date.fromisoformat(values[EARLIEST_BEFORE_KEY]))

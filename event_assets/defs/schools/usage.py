@@ -192,11 +192,8 @@ def _first_time_that_may_differ(
     if since > datetime.fromisoformat(watermark):
         return _ALL_TIME[0]
     (changed_from,) = conn.execute(CHANGED_SINCE_SQL, {"since": since}).fetchone()
-    candidates = [changed_from]
-    if last.earliest_stale is not None:
-        candidates.append(datetime.combine(last.earliest_stale, datetime.min.time()))
-    candidates = [time for time in candidates if time is not None]
-    return min(candidates) if candidates else None
+    stale_from = last.earliest_stale and datetime.combine(last.earliest_stale, datetime.min.time())
+    return min((time for time in (changed_from, stale_from) if time is not None), default=None)
 
 
 schools_stale_days = build_stale_days_asset(
